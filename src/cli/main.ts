@@ -1,0 +1,68 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, WfloError } from '../errors.js';
+import type { CliContext } from './context.js';
+import { pricesCommand, type PricesFlags } from './prices.js';
+import { runCommand } from './run.js';
+import { statusCommand, type StatusFlags } from './status.js';
+import type { RunFlags } from '../config/run-options.js';
+
+function program(ctx: CliContext, setCode: (code: number) => void): Command {
+  const cli = new Command('wflo')
+    .description('Run AI agent scripts under supervision: exact cost, a hard budget, a record of every call.')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .showHelpAfterError('(run `wflo --help` for usage)');
+
+  cli.command('run')
+    .description('run an agent script (.ts, .mts, .js, .mjs) with every LLM call metered; anything after -- goes to the script')
+    .argument('<script>', 'the agent script')
+    .argument('[args...]', 'arguments for the script (put them after --)')
+    .option('--budget <usd>', 'hard budget in US dollars: no call that could exceed it is sent')
+    .addOption(new Option('--on-budget <action>', 'when a call could exceed the budget: stop the run, or fail the call with BudgetExceededError').choices(['stop', 'error']))
+    .option('--report <file>', 'write a JSON report of the run')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    .option('--simulate', 'answer LLM calls with a local simulated provider (no API key, no cost)')
+    .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
+    .option('--node <path>', 'the node binary to run the script with')
+    .action(async (script: string, args: string[], flags: RunFlags) => { setCode(await runCommand(script, args, flags, ctx)); });
+
+  cli.command('status')
+    .description('recent runs, newest first; or one run with its spend by model')
+    .argument('[run-id]', 'a run id from `wflo status`')
+    .option('--json', 'print JSON')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    .option('--limit <n>', 'how many runs to list (default 20)')
+    .action((runId: string | undefined, flags: StatusFlags) => { setCode(statusCommand(runId, flags, ctx)); });
+
+  cli.command('prices')
+    .description('show what wflo charges for a model')
+    .argument('<model>', 'model id, e.g. gpt-4o-mini')
+    .addOption(new Option('--provider <provider>', 'provider of the model').choices(['openai', 'anthropic']))
+    .option('--json', 'print JSON')
+    .action((model: string, flags: PricesFlags) => { setCode(pricesCommand(model, flags, ctx)); });
+  return cli;
+}
+
+/**
+ * Runs the CLI and returns the exit code. The one place where errors become exit codes;
+ * the caller (bin/wflo.js) is the one place that exits.
+ */
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await program(ctx, (c) => { code = c; }).parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; commander has already printed its message otherwise.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof WfloError) {
+      ctx.stderr.write(`wflo: ${err.message}\n`);
+      return err.exitCode;
+    }
+    ctx.stderr.write(`wflo: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.internal;
+  }
+}

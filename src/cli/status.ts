@@ -1,0 +1,96 @@
+import path from 'node:path';
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import { resolveDbPath } from '../config/run-options.js';
+import { loadConfig } from '../config/load-config.js';
+import { UsageError } from '../errors.js';
+import { formatUsd, nanoToUsd } from '../ledger/money.js';
+import { openDatabase } from '../store/open-database.js';
+import { RunStore } from '../store/run-store.js';
+import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
+import type { CliContext } from './context.js';
+
+export interface StatusFlags { json?: boolean; db?: string; limit?: string }
+
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/** A run still marked running whose wflo is gone was cut off (wflo killed): say so. */
+function shownStatus(run: RunRecord): RunStatus {
+  return run.status === 'running' && !isAlive(run.supervisorPid) ? 'interrupted' : run.status;
+}
+
+function duration(run: RunRecord, now: number): string {
+  const ms = (run.endedAt ?? now) - run.startedAt;
+  return ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+const COLORS: Record<RunStatus, (s: string) => string> = {
+  running: chalk.cyan, completed: chalk.green, failed: chalk.red, budget_exceeded: chalk.yellow, interrupted: chalk.magenta,
+};
+
+function runJson(run: RunRecord, byModel?: ModelBreakdown[]): object {
+  return {
+    runId: run.id, script: run.script, args: run.args, cwd: run.cwd, status: shownStatus(run), exitCode: run.exitCode,
+    budgetUsd: run.budgetNano === null ? null : nanoToUsd(run.budgetNano), spentUsd: nanoToUsd(run.spentNano),
+    llmCalls: run.llmCalls, simulated: run.simulated, startedAt: new Date(run.startedAt).toISOString(),
+    endedAt: run.endedAt === null ? null : new Date(run.endedAt).toISOString(), error: run.error,
+    ...(byModel ? { byModel: byModel.map((m) => ({ provider: m.provider, model: m.model, calls: m.calls, inputTokens: m.inputTokens,
+      cachedInputTokens: m.cachedInputTokens, outputTokens: m.outputTokens, costUsd: nanoToUsd(m.costNano), estimatedCalls: m.estimatedCalls })) } : {}),
+  };
+}
+
+function spentText(run: RunRecord): string {
+  return run.budgetNano === null ? formatUsd(run.spentNano) : `${formatUsd(run.spentNano)} / ${formatUsd(run.budgetNano)}`;
+}
+
+function listTable(runs: RunRecord[], ctx: CliContext): string {
+  const table = new Table({ head: ['id', 'script', 'status', 'spent / budget', 'calls', 'duration'], style: { head: ['bold'] } });
+  for (const run of runs) {
+    const status = shownStatus(run);
+    table.push([run.id, path.relative(ctx.cwd, run.script) || run.script, COLORS[status](status), spentText(run), String(run.llmCalls), duration(run, ctx.clock())]);
+  }
+  return table.toString();
+}
+
+function detail(run: RunRecord, byModel: ModelBreakdown[], ctx: CliContext): string {
+  const status = shownStatus(run);
+  const lines = [
+    `${chalk.bold(run.id)}  ${COLORS[status](status)}${run.exitCode === null ? '' : `  exit ${run.exitCode}`}${run.simulated ? chalk.magenta('  simulated') : ''}`,
+    `script   ${run.script} ${run.args.join(' ')}`.trimEnd(),
+    `spent    ${spentText(run)}  in ${run.llmCalls} LLM calls`,
+    `started  ${new Date(run.startedAt).toISOString()}  (${duration(run, ctx.clock())})`,
+  ];
+  if (run.error) lines.push(`stopped  ${run.error}`);
+  const table = new Table({ head: ['provider', 'model', 'calls', 'input', 'cached', 'output', 'cost'], style: { head: ['bold'] } });
+  for (const m of byModel) {
+    table.push([m.provider, m.model, String(m.calls), String(m.inputTokens), String(m.cachedInputTokens), String(m.outputTokens),
+      `${formatUsd(m.costNano)}${m.estimatedCalls ? ` (${m.estimatedCalls} est.)` : ''}`]);
+  }
+  if (byModel.length > 0) lines.push(table.toString());
+  return lines.join('\n');
+}
+
+/** `wflo status [run-id]`: recent runs newest first, or one run with spend by model. */
+export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx: CliContext): number {
+  const limit = flags.limit === undefined ? 20 : Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, got "${flags.limit}"`);
+  const db = openDatabase(resolveDbPath(ctx.cwd, ctx.env, flags.db, loadConfig(ctx.cwd).config.db), { create: false });
+  try {
+    const store = new RunStore(db);
+    if (runId === undefined) {
+      const runs = store.listRuns(limit);
+      ctx.stdout.write(flags.json ? `${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`
+        : runs.length === 0 ? 'no runs yet\n' : `${listTable(runs, ctx)}\n`);
+      return 0;
+    }
+    const run = store.getRun(runId);
+    if (!run) throw new UsageError(`no run with id "${runId}" (see \`wflo status\`)`);
+    const byModel = store.byModel(run.id);
+    ctx.stdout.write(flags.json ? `${JSON.stringify(runJson(run, byModel), null, 2)}\n` : `${detail(run, byModel, ctx)}\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import { usdToNano, type Nano } from '../ledger/money.js';
+import type { PriceOverrides } from '../pricing/price-book.js';
+import type { OnBudget } from '../store/types.js';
+import { loadConfig } from './load-config.js';
+
+/** Flags of `wflo run` as commander hands them over (strings, unchecked). */
+export interface RunFlags {
+  budget?: string;
+  report?: string;
+  db?: string;
+  onBudget?: string;
+  simulate?: boolean;
+  grace?: string;
+  node?: string;
+}
+
+/** Everything a run needs, checked once; nothing downstream tests for undefined again. */
+export interface ResolvedRunOptions {
+  script: string;
+  scriptArgs: string[];
+  cwd: string;
+  budgetNano: Nano | null;
+  reportPath: string | null;
+  dbPath: string;
+  onBudget: OnBudget;
+  simulate: boolean;
+  graceMs: number;
+  nodePath: string;
+  prices: PriceOverrides;
+  typescript: boolean;
+}
+
+export const SCRIPT_TYPES = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+const DEFAULT_GRACE_MS = 5000;
+
+/** Parses a dollar amount: a positive, finite number of dollars. */
+export function parseBudget(text: string, source: string): Nano {
+  const usd = /^\s*\d*\.?\d+(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(usd) || usd <= 0) throw new UsageError(`${source} must be a positive number of US dollars, got "${text}"`);
+  const nano = usdToNano(usd);
+  if (nano < 1) throw new UsageError(`${source} is below one nano-dollar: "${text}"`);
+  return nano;
+}
+
+/** The store's path: --db, then WFLO_DB, then the config file, then .wflo/wflo.db. */
+export function resolveDbPath(cwd: string, env: NodeJS.ProcessEnv, flag: string | undefined, configDb?: string): string {
+  if (flag) return path.resolve(cwd, flag);
+  if (env.WFLO_DB) return path.resolve(cwd, env.WFLO_DB);
+  if (configDb) return path.resolve(cwd, configDb);
+  return path.join(cwd, '.wflo', 'wflo.db');
+}
+
+export function resolveRunOptions(script: string, scriptArgs: string[], flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv): ResolvedRunOptions {
+  const { config } = loadConfig(cwd);
+  const scriptPath = path.resolve(cwd, script);
+  const ext = path.extname(scriptPath).toLowerCase();
+  if (!SCRIPT_TYPES.includes(ext)) {
+    throw new UsageError(`cannot run ${script}: unsupported file type "${ext || '(none)'}" (wflo runs ${SCRIPT_TYPES.join(', ')})`);
+  }
+  if (!fs.existsSync(scriptPath) || !fs.statSync(scriptPath).isFile()) throw new UsageError(`script not found: ${script}`);
+  const onBudget = flags.onBudget ?? config.onBudget ?? 'stop';
+  if (onBudget !== 'stop' && onBudget !== 'error') throw new UsageError(`--on-budget must be "stop" or "error", got "${onBudget}"`);
+  let graceMs = config.graceMs ?? DEFAULT_GRACE_MS;
+  if (flags.grace !== undefined) {
+    graceMs = Number(flags.grace);
+    if (!Number.isInteger(graceMs) || graceMs < 0) throw new UsageError(`--grace must be a whole number of milliseconds, got "${flags.grace}"`);
+  }
+  const nodePath = flags.node ? path.resolve(cwd, flags.node) : process.execPath;
+  if (flags.node && !fs.existsSync(nodePath)) throw new UsageError(`--node: no such file ${flags.node}`);
+  return {
+    script: scriptPath,
+    scriptArgs,
+    cwd,
+    budgetNano: flags.budget !== undefined ? parseBudget(flags.budget, '--budget') : config.budget !== undefined ? usdToNano(config.budget) : null,
+    reportPath: flags.report ? path.resolve(cwd, flags.report) : null,
+    dbPath: resolveDbPath(cwd, env, flags.db, config.db),
+    onBudget,
+    simulate: flags.simulate === true,
+    graceMs,
+    nodePath,
+    prices: config.prices ?? {},
+    typescript: ['.ts', '.mts', '.cts'].includes(ext),
+  };
+}

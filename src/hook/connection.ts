@@ -1,0 +1,80 @@
+import net from 'node:net';
+import {
+  PROTOCOL_VERSION, parseSupervisorMessage,
+  type ReserveMessage, type SettleMessage, type SupervisorMessage,
+} from '../protocol/messages.js';
+import { threadId } from 'node:worker_threads';
+
+type Pending = (answer: SupervisorMessage | Error) => void;
+
+/**
+ * The hook's one connection to the supervisor. It never keeps the process alive while idle
+ * (the socket is unref'd unless an answer is awaited), and it reports when the supervisor
+ * goes away so the process can follow it.
+ */
+export class SupervisorConnection {
+  private readonly socket: net.Socket;
+  private readonly pending = new Map<number, Pending>();
+  private nextRid = 1;
+  private buffered = '';
+  private failure: Error | undefined;
+
+  constructor(socketPath: string, private readonly onSupervisorLost: () => void) {
+    this.socket = net.connect(socketPath);
+    this.socket.unref();
+    this.socket.setEncoding('utf8');
+    let connected = false;
+    this.socket.on('connect', () => { connected = true; });
+    this.socket.on('data', (chunk: string) => this.receive(chunk));
+    this.socket.on('error', (err) => { this.fail(new Error(`cannot reach the wflo supervisor: ${err.message}`)); });
+    this.socket.on('close', () => {
+      this.fail(new Error('the wflo supervisor has gone away'));
+      if (connected) this.onSupervisorLost();
+    });
+    this.write({ v: PROTOCOL_VERSION, type: 'hello', pid: process.pid, ppid: process.ppid, thread: threadId });
+  }
+
+  /** Asks for a reservation; resolves with grant or deny, or an Error when the supervisor is unreachable. */
+  reserve(message: Omit<ReserveMessage, 'type' | 'rid'>): Promise<SupervisorMessage | Error> {
+    if (this.failure) return Promise.resolve(this.failure);
+    const rid = this.nextRid++;
+    return new Promise((resolve) => {
+      this.pending.set(rid, resolve);
+      if (this.pending.size === 1) this.socket.ref();
+      this.write({ type: 'reserve', rid, ...message });
+    });
+  }
+
+  /** Reports a call's outcome. Fire-and-forget: the supervisor charges the reservation if this is lost. */
+  settle(message: Omit<SettleMessage, 'type'>): void {
+    if (!this.failure) this.write({ type: 'settle', ...message });
+  }
+
+  private write(message: object): void {
+    this.socket.write(`${JSON.stringify(message)}\n`);
+  }
+
+  private receive(chunk: string): void {
+    this.buffered += chunk;
+    let newline = this.buffered.indexOf('\n');
+    while (newline !== -1) {
+      const message = parseSupervisorMessage(this.buffered.slice(0, newline));
+      this.buffered = this.buffered.slice(newline + 1);
+      if (message) this.answer(message.rid, message);
+      newline = this.buffered.indexOf('\n');
+    }
+  }
+
+  private answer(rid: number, answer: SupervisorMessage | Error): void {
+    const resolve = this.pending.get(rid);
+    if (!resolve) return;
+    this.pending.delete(rid);
+    if (this.pending.size === 0) this.socket.unref();
+    resolve(answer);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const rid of [...this.pending.keys()]) this.answer(rid, this.failure);
+  }
+}

@@ -1,0 +1,85 @@
+import type { SupervisorConnection } from './connection.js';
+import { detectTarget, type Target } from './detect.js';
+import { parseAnthropicRequest } from './providers/anthropic.js';
+import { parseOpenAiRequest } from './providers/openai.js';
+import { asObject, type LlmRequest } from './providers/types.js';
+import { refusalResponse } from './refusal.js';
+import { tapResponse } from './response-tap.js';
+
+type Fetch = typeof globalThis.fetch;
+type FetchInput = Parameters<Fetch>[0];
+
+/** Errors that mean the request never reached the provider, so nothing can have been billed. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET_BEFORE_SEND', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errorCode(err: unknown): string | undefined {
+  const cause = asObject(asObject(err)?.cause);
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+async function bodyText(input: FetchInput, init: RequestInit | undefined): Promise<string | undefined> {
+  const body = init?.body ?? (input instanceof Request ? await input.clone().text() : undefined);
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return Buffer.from(body as Uint8Array).toString('utf8');
+  return undefined;
+}
+
+function parseRequest(target: Target, text: string): LlmRequest | undefined {
+  let body: Record<string, unknown> | undefined;
+  try { body = asObject(JSON.parse(text)); } catch { return undefined; }
+  if (!body || typeof body.model !== 'string') return undefined;
+  return target.provider === 'anthropic' ? parseAnthropicRequest(text, body) : parseOpenAiRequest(target.endpoint as 'chat.completions', text, body);
+}
+
+function outgoing(input: FetchInput, init: RequestInit | undefined, request: LlmRequest, original: string): [FetchInput, RequestInit | undefined] {
+  if (request.body === original) return [input, init];
+  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+  headers.delete('content-length');
+  if (input instanceof Request) return [new Request(input, { body: request.body, headers }), init === undefined ? undefined : { ...init, body: request.body, headers }];
+  return [input, { ...init, body: request.body, headers }];
+}
+
+/**
+ * Wraps fetch so every LLM call asks the supervisor first and reports its usage after.
+ * Anything that is not an LLM call goes straight to the original fetch.
+ */
+export function meterFetch(original: Fetch, connection: SupervisorConnection): Fetch {
+  return async function wfloFetch(input: FetchInput, init?: RequestInit): Promise<Response> {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const target = detectTarget(url, method, init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    if (!target) return original(input, init);
+    const text = await bodyText(input, init);
+    // A body wflo cannot read is not a call a provider would accept either: let the provider say so.
+    const request = text === undefined ? undefined : parseRequest(target, text);
+    if (!request || text === undefined) return original(input, init);
+
+    const answer = await connection.reserve({
+      provider: request.provider, endpoint: request.endpoint, model: request.model, stream: request.stream,
+      inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax,
+    });
+    if (answer instanceof Error) return refusalResponse(request.provider, 'unsupervised', `${answer.message}; the call was not sent`);
+    if (answer.type === 'deny') return refusalResponse(request.provider, answer.code, answer.message);
+
+    const callId = answer.callId;
+    const started = performance.now();
+    const [sendInput, sendInit] = outgoing(input, init, request, text);
+    let response: Response;
+    try {
+      response = await original(sendInput, sendInit);
+    } catch (err) {
+      const notSent = NOT_SENT.has(errorCode(err) ?? '');
+      connection.settle({
+        callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0,
+        latencyMs: performance.now() - started, model: null, error: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    }
+    return tapResponse(request, response, (result) => {
+      connection.settle({
+        callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
+        latencyMs: performance.now() - started, model: result.model, error: result.error,
+      });
+    });
+  };
+}

@@ -1,0 +1,69 @@
+import type { Usage } from '../../protocol/messages.js';
+import {
+  asObject, count, inputTokensBound, isCount,
+  type Json, type LlmRequest, type StreamTracker, type UsageResult,
+} from './types.js';
+
+/** Reads an Anthropic messages request: max_tokens is required by the API, so the ceiling is known. */
+export function parseAnthropicRequest(text: string, body: Json): LlmRequest {
+  return {
+    provider: 'anthropic',
+    endpoint: 'messages',
+    model: typeof body.model === 'string' ? body.model : '',
+    stream: body.stream === true,
+    inputTokensMax: inputTokensBound(text),
+    outputTokensMax: isCount(body.max_tokens) ? body.max_tokens : null,
+    body: text,
+    usageInjected: false,
+  };
+}
+
+/** Anthropic's cache reads and writes come on top of input_tokens; wflo's inputTokens is the total. */
+function anthropicUsage(raw: unknown): Usage | null {
+  const u = asObject(raw);
+  if (!u || !isCount(u.input_tokens)) return null;
+  const cacheRead = count(u.cache_read_input_tokens);
+  const cacheWrite = count(u.cache_creation_input_tokens);
+  return {
+    inputTokens: count(u.input_tokens) + cacheRead + cacheWrite,
+    cachedInputTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    outputTokens: count(u.output_tokens),
+    reasoningTokens: 0,
+  };
+}
+
+/** Usage of a plain Anthropic message. */
+export function anthropicMessageUsage(body: unknown): UsageResult {
+  const json = asObject(body);
+  return { usage: anthropicUsage(json?.usage), model: typeof json?.model === 'string' ? json.model : null };
+}
+
+/**
+ * message_start carries the input counts; message_delta's output_tokens is cumulative,
+ * so the last one wins (never sum them). Newer API versions repeat input counts there too.
+ */
+export class MessagesStreamTracker implements StreamTracker {
+  private raw: Json | undefined;
+  private model: string | null = null;
+
+  onEvent(data: string, event: string | null): string | null {
+    if (event !== 'message_start' && event !== 'message_delta') return data;
+    try {
+      const json = asObject(JSON.parse(data));
+      if (event === 'message_start') {
+        const message = asObject(json?.message);
+        this.raw = asObject(message?.usage);
+        this.model = typeof message?.model === 'string' ? message.model : null;
+      } else if (this.raw) {
+        // Later counts replace earlier ones field by field; absent or null fields keep theirs.
+        const delta = asObject(json?.usage) ?? {};
+        const present = Object.entries(delta).filter(([, value]) => isCount(value));
+        this.raw = { ...this.raw, ...Object.fromEntries(present) };
+      }
+    } catch { /* the SDK sees the same data and reports it */ }
+    return data;
+  }
+
+  result(): UsageResult { return { usage: anthropicUsage(this.raw), model: this.model }; }
+}

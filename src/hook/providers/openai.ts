@@ -1,0 +1,113 @@
+import type { Endpoint, Usage } from '../../protocol/messages.js';
+import {
+  asObject, count, inputTokensBound, isCount,
+  type Json, type LlmRequest, type StreamTracker, type UsageResult,
+} from './types.js';
+
+type OpenAiEndpoint = Extract<Endpoint, 'chat.completions' | 'responses' | 'embeddings'>;
+
+function outputCeiling(endpoint: OpenAiEndpoint, body: Json): number | null {
+  if (endpoint === 'embeddings') return 0;
+  const max = endpoint === 'responses' ? body.max_output_tokens : (body.max_completion_tokens ?? body.max_tokens);
+  if (!isCount(max)) return null;
+  const choices = endpoint === 'chat.completions' && isCount(body.n) && body.n > 1 ? body.n : 1;
+  return max * choices;
+}
+
+/** Reads an OpenAI (or compatible) request. For chat streams without usage, asks for it. */
+export function parseOpenAiRequest(endpoint: OpenAiEndpoint, text: string, body: Json): LlmRequest {
+  const stream = body.stream === true;
+  let sent = text;
+  let usageInjected = false;
+  if (endpoint === 'chat.completions' && stream && asObject(body.stream_options)?.include_usage !== true) {
+    // Without this the stream carries no usage at all; the extra chunk is hidden from the caller.
+    sent = JSON.stringify({ ...body, stream_options: { ...asObject(body.stream_options), include_usage: true } });
+    usageInjected = true;
+  }
+  return {
+    provider: 'openai',
+    endpoint,
+    model: typeof body.model === 'string' ? body.model : '',
+    stream,
+    inputTokensMax: inputTokensBound(text),
+    outputTokensMax: outputCeiling(endpoint, body),
+    body: sent,
+    usageInjected,
+  };
+}
+
+function chatUsage(raw: unknown): Usage | null {
+  const u = asObject(raw);
+  if (!u || !isCount(u.prompt_tokens)) return null;
+  return {
+    inputTokens: count(u.prompt_tokens),
+    cachedInputTokens: count(asObject(u.prompt_tokens_details)?.cached_tokens),
+    cacheWriteTokens: 0,
+    outputTokens: count(u.completion_tokens),
+    reasoningTokens: count(asObject(u.completion_tokens_details)?.reasoning_tokens),
+  };
+}
+
+function responsesUsage(raw: unknown): Usage | null {
+  const u = asObject(raw);
+  if (!u || !isCount(u.input_tokens)) return null;
+  return {
+    inputTokens: count(u.input_tokens),
+    cachedInputTokens: count(asObject(u.input_tokens_details)?.cached_tokens),
+    cacheWriteTokens: 0,
+    outputTokens: count(u.output_tokens),
+    reasoningTokens: count(asObject(u.output_tokens_details)?.reasoning_tokens),
+  };
+}
+
+function modelOf(body: Json | undefined): string | null {
+  return typeof body?.model === 'string' ? body.model : null;
+}
+
+/** Usage of a plain (non-streamed) OpenAI response body. */
+export function openAiUsage(endpoint: OpenAiEndpoint, body: unknown): UsageResult {
+  const json = asObject(body);
+  const usage = endpoint === 'responses' ? responsesUsage(json?.usage) : chatUsage(json?.usage);
+  return { usage, model: modelOf(json) };
+}
+
+/** Chat completion chunks: usage comes in a last chunk with no choices (when asked for). */
+export class ChatStreamTracker implements StreamTracker {
+  private found: UsageResult = { usage: null, model: null };
+
+  constructor(private readonly hideUsage: boolean) {}
+
+  onEvent(data: string): string | null {
+    if (!data.includes('"usage"')) return data;
+    let chunk: Json | undefined;
+    try { chunk = asObject(JSON.parse(data)); } catch { return data; }
+    if (!chunk) return data;
+    const usage = chatUsage(chunk.usage);
+    if (usage) this.found = { usage, model: modelOf(chunk) };
+    if (!this.hideUsage) return data;
+    const choices = chunk.choices;
+    if (usage && Array.isArray(choices) && choices.length === 0) return null;
+    // The caller did not ask for usage: give back chunks exactly as they would have come.
+    delete chunk.usage;
+    return JSON.stringify(chunk);
+  }
+
+  result(): UsageResult { return this.found; }
+}
+
+/** Responses API events: the final response (completed, incomplete or failed) carries usage. */
+export class ResponsesStreamTracker implements StreamTracker {
+  private found: UsageResult = { usage: null, model: null };
+
+  onEvent(data: string): string | null {
+    if (!data.includes('"usage"') || !data.startsWith('{"type":"response.')) return data;
+    try {
+      const response = asObject(asObject(JSON.parse(data))?.response);
+      const usage = responsesUsage(response?.usage);
+      if (usage) this.found = { usage, model: modelOf(response) };
+    } catch { /* not ours to judge: the SDK sees the same data */ }
+    return data;
+  }
+
+  result(): UsageResult { return this.found; }
+}

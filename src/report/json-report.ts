@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { formatUsd, nanoToUsd } from '../ledger/money.js';
+import type { RunSummary } from '../ui/reporter.js';
+
+/** The `--report` file: stable field names for CI jobs to read. */
+export function jsonReport(s: RunSummary): object {
+  return {
+    runId: s.runId,
+    status: s.status,
+    exitCode: s.exitCode,
+    budgetUsd: s.budgetNano === null ? null : nanoToUsd(s.budgetNano),
+    spentUsd: nanoToUsd(s.spentNano),
+    llmCalls: s.llmCalls,
+    refusedCalls: s.deniedCalls,
+    estimatedCalls: s.estimatedCalls,
+    durationMs: s.durationMs,
+    stopReason: s.stopMessage,
+    byModel: s.byModel.map((m) => ({
+      provider: m.provider, model: m.model, calls: m.calls, inputTokens: m.inputTokens,
+      cachedInputTokens: m.cachedInputTokens, outputTokens: m.outputTokens, costUsd: nanoToUsd(m.costNano),
+    })),
+  };
+}
+
+export function writeJsonReport(file: string, s: RunSummary): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(jsonReport(s), null, 2)}\n`);
+}
+
+/** Markdown for a GitHub Actions step summary ($GITHUB_STEP_SUMMARY). */
+export function stepSummary(s: RunSummary): string {
+  const budget = s.budgetNano === null ? 'none' : formatUsd(s.budgetNano);
+  const rows = s.byModel.map((m) => `| ${m.provider} | ${m.model} | ${m.calls} | ${m.inputTokens} | ${m.outputTokens} | ${formatUsd(m.costNano)} |`);
+  return [
+    `### wflo run \`${s.runId}\`: ${s.status}`,
+    '',
+    `Spent **${formatUsd(s.spentNano)}** of budget ${budget} · ${s.llmCalls} LLM calls · exit ${s.exitCode}`,
+    ...(s.stopMessage ? ['', `> ${s.stopMessage}`] : []),
+    '',
+    '| provider | model | calls | input tokens | output tokens | cost |',
+    '|---|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ].join('\n');
+}

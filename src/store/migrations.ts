@@ -1,0 +1,52 @@
+/**
+ * Schema migrations, applied in order; PRAGMA user_version records how many have run.
+ * Never edit a migration that has shipped: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     script TEXT NOT NULL,
+     args TEXT NOT NULL,
+     cwd TEXT NOT NULL,
+     status TEXT NOT NULL,
+     exit_code INTEGER,
+     budget_nano INTEGER,
+     spent_nano INTEGER NOT NULL DEFAULT 0,
+     on_budget TEXT NOT NULL,
+     simulated INTEGER NOT NULL DEFAULT 0,
+     supervisor_pid INTEGER NOT NULL,
+     error TEXT,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER
+   );
+   CREATE INDEX runs_started ON runs (started_at DESC);
+   CREATE TABLE llm_calls (
+     id INTEGER PRIMARY KEY,
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     seq INTEGER NOT NULL,
+     pid INTEGER NOT NULL,
+     provider TEXT NOT NULL,
+     model TEXT NOT NULL,
+     response_model TEXT,
+     endpoint TEXT NOT NULL,
+     stream INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     estimated INTEGER NOT NULL DEFAULT 0,
+     priced INTEGER NOT NULL DEFAULT 1,
+     input_tokens INTEGER NOT NULL DEFAULT 0,
+     cached_input_tokens INTEGER NOT NULL DEFAULT 0,
+     cache_write_tokens INTEGER NOT NULL DEFAULT 0,
+     output_tokens INTEGER NOT NULL DEFAULT 0,
+     reasoning_tokens INTEGER NOT NULL DEFAULT 0,
+     reserved_nano INTEGER NOT NULL DEFAULT 0,
+     cost_nano INTEGER NOT NULL DEFAULT 0,
+     http_status INTEGER,
+     latency_ms REAL,
+     agent TEXT,
+     error TEXT,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     UNIQUE (run_id, seq)
+   );
+   CREATE INDEX llm_calls_run ON llm_calls (run_id);`,
+];

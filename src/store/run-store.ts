@@ -1,0 +1,112 @@
+import type Database from 'better-sqlite3';
+import type { Nano } from '../ledger/money.js';
+import type { CallSettlement, ModelBreakdown, NewCall, RunRecord, RunStatus } from './types.js';
+
+interface RunRow {
+  id: string; script: string; args: string; cwd: string; status: string; exit_code: number | null;
+  budget_nano: number | null; spent_nano: number; on_budget: string; simulated: number; supervisor_pid: number;
+  error: string | null; started_at: number; ended_at: number | null; llm_calls: number;
+}
+
+const RUN_COLUMNS = `r.*, (SELECT COUNT(*) FROM llm_calls c WHERE c.run_id = r.id AND c.status != 'denied') AS llm_calls`;
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    script: row.script,
+    args: JSON.parse(row.args) as string[],
+    cwd: row.cwd,
+    status: row.status as RunStatus,
+    exitCode: row.exit_code,
+    budgetNano: row.budget_nano,
+    spentNano: row.spent_nano,
+    onBudget: row.on_budget === 'error' ? 'error' : 'stop',
+    simulated: row.simulated === 1,
+    supervisorPid: row.supervisor_pid,
+    error: row.error,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    llmCalls: row.llm_calls,
+  };
+}
+
+/** Runs and LLM calls in SQLite. Every value is bound; rows become domain types only here. */
+export class RunStore {
+  private readonly insertCallStmt: Database.Statement;
+  private readonly settleCallStmt: Database.Statement;
+  private readonly setSpentStmt: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
+      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error)
+      VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error)`);
+    this.settleCallStmt = db.prepare(`UPDATE llm_calls SET status = @status, estimated = @estimated,
+      input_tokens = @inputTokens, cached_input_tokens = @cachedInputTokens, cache_write_tokens = @cacheWriteTokens,
+      output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cost_nano = @costNano, http_status = @httpStatus,
+      latency_ms = @latencyMs, response_model = @responseModel, error = @error, ended_at = @endedAt
+      WHERE run_id = @runId AND seq = @seq`);
+    this.setSpentStmt = db.prepare('UPDATE runs SET spent_nano = ? WHERE id = ?');
+  }
+
+  createRun(run: Omit<RunRecord, 'llmCalls' | 'endedAt' | 'exitCode' | 'error'>): void {
+    this.db.prepare(`INSERT INTO runs (id, script, args, cwd, status, budget_nano, spent_nano, on_budget, simulated, supervisor_pid, started_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(run.args), run.cwd, run.status,
+      run.budgetNano, run.spentNano, run.onBudget, run.simulated ? 1 : 0, run.supervisorPid, run.startedAt);
+  }
+
+  finishRun(id: string, outcome: { status: RunStatus; exitCode: number | null; error: string | null; spentNano: Nano; endedAt: number }): void {
+    this.db.prepare('UPDATE runs SET status = ?, exit_code = ?, error = ?, spent_nano = ?, ended_at = ? WHERE id = ?')
+      .run(outcome.status, outcome.exitCode, outcome.error, outcome.spentNano, outcome.endedAt, id);
+  }
+
+  /**
+   * Records a call the moment it is granted (charged at its reservation until settled) or denied.
+   * `runSpentNano` counts in-flight calls at their reservations: a crash of wflo loses no money.
+   */
+  insertCall(call: NewCall, runSpentNano: Nano): void {
+    const estimated = call.status === 'in_flight' ? 1 : 0;
+    this.db.transaction(() => {
+      this.insertCallStmt.run({
+        ...call, stream: call.stream ? 1 : 0, priced: call.priced ? 1 : 0,
+        costNano: call.status === 'in_flight' ? call.reservedNano : 0, estimated,
+      });
+      this.setSpentStmt.run(runSpentNano, call.runId);
+    })();
+  }
+
+  settleCall(runId: string, seq: number, s: CallSettlement, runSpentNano: Nano): void {
+    const u = s.usage;
+    this.db.transaction(() => {
+      this.settleCallStmt.run({
+        runId, seq, status: s.status, estimated: s.estimated ? 1 : 0,
+        inputTokens: u?.inputTokens ?? 0, cachedInputTokens: u?.cachedInputTokens ?? 0, cacheWriteTokens: u?.cacheWriteTokens ?? 0,
+        outputTokens: u?.outputTokens ?? 0, reasoningTokens: u?.reasoningTokens ?? 0, costNano: s.costNano,
+        httpStatus: s.httpStatus, latencyMs: s.latencyMs, responseModel: s.responseModel, error: s.error, endedAt: s.endedAt,
+      });
+      this.setSpentStmt.run(runSpentNano, runId);
+    })();
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    const row = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = ?`).get(id) as RunRow | undefined;
+    return row ? toRun(row) : undefined;
+  }
+
+  listRuns(limit: number): RunRecord[] {
+    const rows = this.db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?`).all(limit) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  byModel(runId: string): ModelBreakdown[] {
+    return this.db.prepare(`SELECT provider, model, COUNT(*) AS calls, SUM(input_tokens) AS inputTokens,
+        SUM(cached_input_tokens) AS cachedInputTokens, SUM(output_tokens) AS outputTokens, SUM(cost_nano) AS costNano,
+        SUM(estimated) AS estimatedCalls
+      FROM llm_calls WHERE run_id = ? AND status != 'denied' GROUP BY provider, model ORDER BY costNano DESC, model`)
+      .all(runId) as ModelBreakdown[];
+  }
+
+  deniedCalls(runId: string): number {
+    const row = this.db.prepare(`SELECT COUNT(*) AS n FROM llm_calls WHERE run_id = ? AND status = 'denied'`).get(runId) as { n: number };
+    return row.n;
+  }
+}

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type ReserveMessage, type SettleMessage, type SupervisorMessage } from '../protocol/messages.js';
+
+/** What the supervisor does with each hook message. Called on the one event loop, in order. */
+export interface HookHandlers {
+  hello(connection: number, message: HelloMessage): void;
+  reserve(connection: number, pid: number, message: ReserveMessage): SupervisorMessage;
+  settle(connection: number, message: SettleMessage): void;
+  closed(connection: number): void;
+}
+
+/** Listens on a Unix socket for the hooks of a run's processes; JSON lines both ways. */
+export class IpcServer {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private nextConnection = 1;
+  private closed = false;
+  private idle: (() => void) | undefined;
+
+  private constructor(readonly socketPath: string, handlers: HookHandlers) {
+    this.server = net.createServer((socket) => this.accept(socket, handlers));
+  }
+
+  static async listen(socketPath: string, handlers: HookHandlers): Promise<IpcServer> {
+    fs.rmSync(socketPath, { force: true });
+    const ipc = new IpcServer(socketPath, handlers);
+    await new Promise<void>((resolve, reject) => {
+      ipc.server.once('error', reject);
+      ipc.server.listen(socketPath, () => resolve());
+    });
+    return ipc;
+  }
+
+  private accept(socket: net.Socket, handlers: HookHandlers): void {
+    const connection = this.nextConnection++;
+    this.sockets.add(socket);
+    socket.setEncoding('utf8');
+    let pid = 0;
+    let buffered = '';
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline = buffered.indexOf('\n');
+      let replies = '';
+      while (newline !== -1) {
+        const message = parseHookMessage(buffered.slice(0, newline));
+        buffered = buffered.slice(newline + 1);
+        newline = buffered.indexOf('\n');
+        if (!message) continue;
+        if (message.type === 'hello') {
+          if (message.v !== PROTOCOL_VERSION) { socket.destroy(); return; }
+          pid = message.pid;
+          handlers.hello(connection, message);
+        } else if (message.type === 'reserve') {
+          replies += `${JSON.stringify(handlers.reserve(connection, pid, message))}\n`;
+        } else {
+          handlers.settle(connection, message);
+        }
+      }
+      if (replies) socket.write(replies);
+    });
+    socket.on('error', () => { /* a process that dies mid-write; 'close' follows */ });
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      handlers.closed(connection);
+      if (this.sockets.size === 0) this.idle?.();
+    });
+  }
+
+  /** Resolves once every hook has disconnected (its last reports read), or after `timeoutMs`. */
+  async drained(timeoutMs: number): Promise<void> {
+    if (this.sockets.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle = () => { clearTimeout(timer); resolve(); };
+    });
+    this.idle = undefined;
+  }
+
+  /** Stops listening and drops every connection (the hooks then stop their processes). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    fs.rmSync(this.socketPath, { force: true });
+  }
+}

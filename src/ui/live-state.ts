@@ -1,0 +1,43 @@
+import type { Nano } from '../ledger/money.js';
+import type { RunEvent } from '../supervisor/events.js';
+import type { RunInfo } from './reporter.js';
+import { eventLine } from './describe.js';
+
+export interface ModelLine { model: string; calls: number; costNano: Nano }
+
+/** What the live view shows, folded from run events. Pure: easy to test, cheap to update. */
+export interface LiveState {
+  info: RunInfo | null;
+  spentNano: Nano;
+  calls: number;
+  refused: number;
+  processes: number;
+  models: ModelLine[];
+  recent: string[];
+  stopping: string | null;
+}
+
+export const initialLiveState: LiveState = {
+  info: null, spentNano: 0, calls: 0, refused: 0, processes: 0, models: [], recent: [], stopping: null,
+};
+
+const RECENT_LINES = 5;
+
+export function foldEvent(state: LiveState, event: RunEvent): LiveState {
+  const line = eventLine(event);
+  const recent = line ? [...state.recent, line].slice(-RECENT_LINES) : state.recent;
+  switch (event.type) {
+    case 'process':
+      return { ...state, processes: event.processes };
+    case 'call-settled': {
+      const models = state.models.some((m) => m.model === event.model)
+        ? state.models.map((m) => (m.model === event.model ? { ...m, calls: m.calls + 1, costNano: m.costNano + event.costNano } : m))
+        : [...state.models, { model: event.model, calls: 1, costNano: event.costNano }];
+      return { ...state, spentNano: event.spentNano, calls: state.calls + 1, models, recent };
+    }
+    case 'call-denied':
+      return { ...state, refused: state.refused + 1, recent };
+    case 'stopping':
+      return { ...state, stopping: event.message, recent };
+  }
+}

@@ -1,0 +1,37 @@
+import type { Nano } from '../ledger/money.js';
+import type { EventSink } from '../supervisor/events.js';
+import type { ModelBreakdown, OnBudget, RunStatus } from '../store/types.js';
+
+export interface RunInfo {
+  runId: string;
+  script: string;
+  budgetNano: Nano | null;
+  onBudget: OnBudget;
+  simulated: boolean;
+  dbPath: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: RunStatus;
+  exitCode: number;
+  budgetNano: Nano | null;
+  spentNano: Nano;
+  llmCalls: number;
+  deniedCalls: number;
+  estimatedCalls: number;
+  byModel: ModelBreakdown[];
+  durationMs: number;
+  /** Why the run stopped, when wflo stopped it. */
+  stopMessage: string | null;
+}
+
+/** How a run shows itself: a live view in a terminal, plain lines elsewhere. Chosen once. */
+export interface Reporter {
+  /** True when the script's output must be handed to the reporter rather than the terminal. */
+  readonly ownsTerminal: boolean;
+  start(info: RunInfo): void;
+  event: EventSink;
+  scriptOutput(stream: 'stdout' | 'stderr', text: string): void;
+  finish(summary: RunSummary): Promise<void>;
+}
