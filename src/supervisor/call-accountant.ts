@@ -36,6 +36,7 @@ export class CallAccountant {
   private readonly inFlight = new Map<number, InFlight>();
   private nextSeq = 1;
   private stopping = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly o: AccountantOptions) {}
 
@@ -43,6 +44,12 @@ export class CallAccountant {
 
   /** No call is granted after this (the run is being stopped). */
   refuseAll(): void { this.stopping = true; }
+
+  /** Resolves when no granted call is in flight: their money is committed, so let them land. */
+  whenIdle(): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
 
   reserve(connection: number, pid: number, request: ReserveMessage): SupervisorMessage {
     const seq = this.nextSeq++;
@@ -114,6 +121,7 @@ export class CallAccountant {
       status, estimated: status === 'estimated', usage: status === 'ok' ? usage : null, costNano: cost,
       httpStatus, latencyMs, responseModel, error, endedAt: this.o.clock(),
     }, ledger.spent + ledger.reserved);
+    if (this.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     const r = call.request;
     this.o.emit({
       type: 'call-settled', seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,

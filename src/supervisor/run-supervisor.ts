@@ -48,9 +48,13 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
   reporter.start({ runId, script: path.relative(o.cwd, o.script) || o.script, budgetNano: o.budgetNano, onBudget: o.onBudget, simulated: o.simulate, dbPath: o.dbPath });
 
   let stopReason: { status: RunStatus; message: string; exitCode: number } | null = null;
-  let killTimer: NodeJS.Timeout | undefined;
+  const timers: NodeJS.Timeout[] = [];
   let script: ReturnType<typeof startScript> | undefined;
-  const stop = (status: RunStatus, message: string, exitCode: number): void => {
+  const terminate = (signal: NodeJS.Signals): void => {
+    script?.signalGroup(signal);
+    timers.push(setTimeout(() => script?.signalGroup('SIGKILL'), o.graceMs));
+  };
+  const stop = (status: RunStatus, message: string, exitCode: number, signal: NodeJS.Signals): void => {
     if (stopReason) {
       // Asked twice (a second Ctrl-C): no more grace.
       script?.signalGroup('SIGKILL');
@@ -59,13 +63,15 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
     stopReason = { status, message, exitCode };
     accountant.refuseAll();
     reporter.event({ type: 'stopping', reason: status, message });
-    script?.signalGroup('SIGTERM');
-    killTimer = setTimeout(() => script?.signalGroup('SIGKILL'), o.graceMs);
+    if (status !== 'budget_exceeded') { terminate(signal); return; }
+    // Calls already granted are paid for: let them land (within the grace period), then terminate.
+    const drained = new Promise<void>((resolve) => { timers.push(setTimeout(resolve, o.graceMs)); });
+    void Promise.race([accountant.whenIdle(), drained]).then(() => terminate(signal));
   };
 
   const accountant = new CallAccountant({
     runId, ledger: new Ledger(o.budgetNano), prices: new PriceBook(o.prices), store, clock: ctx.clock, emit: reporter.event,
-    onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded); },
+    onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'); },
   });
   let processes = 0;
   const ipc = await IpcServer.listen(path.join(os.tmpdir(), `wflo-${process.pid}-${runId}.sock`), {
@@ -75,7 +81,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
     closed: (connection) => accountant.abandonConnection(connection),
   });
   let simulator: FakeProvider | null = null;
-  const offSignal = ctx.onSignal((signal) => stop('interrupted', `wflo received ${signal}`, 128 + (SIGNAL_NUMBERS[signal] ?? 2)));
+  const offSignal = ctx.onSignal((signal) => stop('interrupted', `wflo received ${signal}`, 128 + (SIGNAL_NUMBERS[signal] ?? 2), signal));
   try {
     if (o.simulate) simulator = await startFakeProvider({ latencyMs: 40, chunkDelayMs: 15 });
     script = startScript({
@@ -85,7 +91,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
     script.stdout?.on('data', (chunk: Buffer) => reporter.scriptOutput('stdout', chunk.toString('utf8')));
     script.stderr?.on('data', (chunk: Buffer) => reporter.scriptOutput('stderr', chunk.toString('utf8')));
     const exit = await script.exited;
-    clearTimeout(killTimer);
+    for (const timer of timers) clearTimeout(timer);
     // Anything the script left running in its group goes with it; then let the hooks' last reports arrive.
     script.signalGroup('SIGTERM');
     await ipc.drained(DRAIN_MS);
@@ -105,7 +111,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
       stopMessage: ended?.message ?? null,
     };
   } finally {
-    clearTimeout(killTimer);
+    for (const timer of timers) clearTimeout(timer);
     offSignal();
     await ipc.close();
     await simulator?.close();

@@ -1,0 +1,42 @@
+// Latency bench agent: sequential calls with the real openai SDK, timed from inside the script,
+// so the figure is what an agent sees (SDK + wflo hook + HTTP), not wflo's process start-up.
+// Run bare or under `wflo run`; prints one JSON line on stdout.
+// Usage: node latency.mjs [calls=300] [streams=200] [warmup=30]
+import OpenAI from 'openai';
+
+const [calls = 300, streams = 200, warmup = 30] = process.argv.slice(2).map(Number);
+// maxRetries 0: a failed call must show up as a failure, not as a slow call.
+const openai = new OpenAI({ maxRetries: 0 });
+const request = {
+  model: 'gpt-4o-mini',
+  max_tokens: 50,
+  messages: [{ role: 'user', content: 'Give three reasons to write unit tests.' }],
+};
+
+async function plainCall() {
+  const start = performance.now();
+  await openai.chat.completions.create(request);
+  return performance.now() - start;
+}
+
+// Time to first chunk; the stream is still read to the end, as an agent would (and so the
+// call is settled normally under wflo instead of being cancelled).
+async function streamedCall() {
+  const start = performance.now();
+  let first = -1;
+  const stream = await openai.chat.completions.create({ ...request, stream: true });
+  for await (const _chunk of stream) {
+    if (first < 0) first = performance.now() - start;
+  }
+  return first;
+}
+
+// Warm-up: JIT, the SDK's lazy paths, the keep-alive socket and (under wflo) the supervisor socket.
+for (let i = 0; i < warmup; i++) { await plainCall(); await streamedCall(); }
+
+const plain = [];
+for (let i = 0; i < calls; i++) plain.push(await plainCall());
+const ttfc = [];
+for (let i = 0; i < streams; i++) ttfc.push(await streamedCall());
+
+process.stdout.write(`${JSON.stringify({ plain, ttfc, supervised: Boolean(process.env.WFLO_SOCKET) })}\n`);
