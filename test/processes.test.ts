@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
+import { BIN, FIXTURES, providerEnv, readDb, ROOT, tempDir, wflo } from './helpers/wflo.js';
+
+let provider: FakeProvider | undefined;
+afterEach(async () => { await provider?.close(); provider = undefined; });
+
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return check();
+}
+
+/** Starts wflo on the sleeper fixture and resolves once the script has made its call. */
+async function startSleeper(env: Record<string, string>) {
+  const dir = tempDir();
+  const pidFile = path.join(dir, 'pid');
+  const db = path.join(dir, 'wflo.db');
+  const child = execa(process.execPath, [BIN, 'run', path.join(FIXTURES, 'sleeper.mjs'), '--db', db, '--grace', '1000', '--', pidFile],
+    { cwd: ROOT, env: { CI: '1', ...env }, reject: false });
+  await new Promise<void>((resolve) => child.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); }));
+  return { child, db, scriptPid: Number(fs.readFileSync(pidFile, 'utf8')) };
+}
+
+describe('the supervised script', () => {
+  it('keeps its stdout, stderr, arguments, environment and exit code; other traffic is untouched', async () => {
+    const server = http.createServer((_req, res) => res.end('fine'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/data`;
+    const db = path.join(tempDir(), 'wflo.db');
+    const result = await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db, '--', 'a', '--b'],
+      { env: { WFLO_FIXTURE: 'passed', EXIT_WITH: '7', OTHER_URL: otherUrl } });
+    server.close();
+    expect(result.stdout).toBe('hello a --b\nother 200');
+    expect(result.stderr).toContain('env passed');
+    expect(result.exitCode).toBe(7);
+    expect(readDb(db).runs[0]).toMatchObject({ status: 'failed', exit_code: 7, spent_nano: 0 });
+  });
+
+  it('meters calls made from worker threads', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 100, outputTokens: 10 } });
+    const db = path.join(tempDir(), 'wflo.db');
+    const result = await wflo(['run', path.join(FIXTURES, 'worker-thread.mjs'), '--budget', '1', '--db', db], { env: providerEnv(provider) });
+    expect(result.stdout).toContain('worker usage 110');
+    expect(result.exitCode).toBe(0);
+    // 100 × 150 + 10 × 600 nano
+    expect(readDb(db).calls).toMatchObject([{ status: 'ok', cost_nano: 21_000 }]);
+  });
+
+  it('runs TypeScript agents', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 100, outputTokens: 10 } });
+    const dir = tempDir();
+    const db = path.join(dir, 'wflo.db');
+    const result = await wflo(['run', 'examples/research-agent.ts', '--budget', '1', '--db', db], { env: providerEnv(provider) });
+    expect(result.exitCode).toBe(0);
+    // 12 steps and a summary, each 21,000 nano.
+    expect(readDb(db).runs[0]).toMatchObject({ status: 'completed', spent_nano: 13 * 21_000 });
+  });
+
+  it('Ctrl-C stops the script and its run is recorded as interrupted', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 100, outputTokens: 10 } });
+    const { child, db, scriptPid } = await startSleeper(providerEnv(provider));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(await waitFor(() => !isAlive(scriptPid), 3000)).toBe(true);
+    const { runs, calls } = readDb(db);
+    expect(runs[0]).toMatchObject({ status: 'interrupted', exit_code: 130, spent_nano: 21_000 });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('if wflo itself is killed, the script goes with it, and its finished call stays recorded', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 100, outputTokens: 10 } });
+    const { child, db, scriptPid } = await startSleeper(providerEnv(provider));
+    child.kill('SIGKILL');
+    await child;
+    expect(await waitFor(() => !isAlive(scriptPid), 5000)).toBe(true);
+    expect(readDb(db).calls).toMatchObject([{ status: 'ok', cost_nano: 21_000 }]);
+    const status = await wflo(['status', '--db', db, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject([{ status: 'interrupted', spentUsd: 0.000021 }]);
+  });
+
+  it('a process that cannot reach the supervisor makes no LLM call', async () => {
+    provider = await startFakeProvider();
+    const result = await execa(process.execPath, ['--require', path.join(ROOT, 'dist', 'preload.cjs'), path.join(FIXTURES, 'call.mjs'), 'chat'], {
+      env: { ...providerEnv(provider), WFLO_SOCKET: path.join(tempDir(), 'nobody-listens.sock') }, reject: false,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('cannot reach the wflo supervisor');
+    expect(provider.requestCount()).toBe(0);
+  });
+});
