@@ -18,6 +18,8 @@ async function child(calls, concurrency) {
     max_tokens: 50,
     messages: [{ role: 'user', content: 'Give three reasons to write unit tests.' }],
   };
+  const url = `${process.env.OPENAI_BASE_URL}/chat/completions`;
+  const init = { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${process.env.OPENAI_API_KEY}` }, body: JSON.stringify(request) };
   // Start together: the parent says "go" once every child has loaded the SDK, so the burst
   // measures calls, not process start-up.
   process.stdout.write('ready\n');
@@ -31,7 +33,7 @@ async function child(calls, concurrency) {
     while (issued < calls) {
       issued++;
       try {
-        await openai.chat.completions.create(request);
+        if (process.env.TP_FETCH) { const r = await fetch(url, init); await r.json(); } else await openai.chat.completions.create(request);
         ok++;
       } catch (err) {
         if (errors.length < 5) errors.push(String(err?.message ?? err));

@@ -4,14 +4,17 @@ import { stepSummary, writeJsonReport } from '../report/json-report.js';
 import { openDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { superviseRun } from '../supervisor/run-supervisor.js';
-import { LiveReporter } from '../ui/live-reporter.js';
 import { PlainReporter } from '../ui/plain-reporter.js';
 import type { Reporter } from '../ui/reporter.js';
 import type { CliContext } from './context.js';
 
-function chooseReporter(ctx: CliContext): Reporter {
+/** Decided once: a live view in an interactive terminal, plain lines in CI and pipes. */
+async function chooseReporter(ctx: CliContext): Promise<Reporter> {
   const live = ctx.stderr.isTTY === true && ctx.stdout.isTTY === true && !ctx.env.CI;
-  return live ? new LiveReporter(ctx.stdout, ctx.stderr) : new PlainReporter(ctx.stderr);
+  if (!live) return new PlainReporter(ctx.stderr);
+  // ink (and its layout engine) takes a third of a second to load: only pay for it when shown.
+  const { LiveReporter } = await import('../ui/live-reporter.js');
+  return new LiveReporter(ctx.stdout, ctx.stderr);
 }
 
 /** `wflo run <script> [args…]`: returns the exit code wflo should end with. */
@@ -19,7 +22,7 @@ export async function runCommand(script: string, args: string[], flags: RunFlags
   const options = resolveRunOptions(script, args, flags, ctx.cwd, ctx.env);
   const db = openDatabase(options.dbPath, { create: true });
   try {
-    const reporter = chooseReporter(ctx);
+    const reporter = await chooseReporter(ctx);
     const summary = await superviseRun(options, { env: ctx.env, store: new RunStore(db), reporter, clock: ctx.clock, onSignal: ctx.onSignal });
     if (options.reportPath) writeJsonReport(options.reportPath, summary);
     if (ctx.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(ctx.env.GITHUB_STEP_SUMMARY, stepSummary(summary));

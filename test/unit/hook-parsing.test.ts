@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { detectTarget } from '../../src/hook/detect.js';
+import { MessagesStreamTracker } from '../../src/hook/providers/anthropic.js';
+import { ChatStreamTracker, parseOpenAiRequest } from '../../src/hook/providers/openai.js';
+import { inputTokensBound } from '../../src/hook/providers/types.js';
+import { parseSseEvent, SseSplitter } from '../../src/hook/sse.js';
+import { parseHookMessage } from '../../src/protocol/messages.js';
+
+describe('detectTarget', () => {
+  it('recognises LLM endpoints under any base URL, and nothing else', () => {
+    expect(detectTarget('https://api.openai.com/v1/chat/completions', 'POST', undefined)).toEqual({ provider: 'openai', endpoint: 'chat.completions' });
+    expect(detectTarget('http://127.0.0.1:8080/openai/v1/responses?x=1', 'post', undefined)).toEqual({ provider: 'openai', endpoint: 'responses' });
+    expect(detectTarget('http://localhost/v1/messages', 'POST', { 'Anthropic-Version': '2023-06-01' })).toEqual({ provider: 'anthropic', endpoint: 'messages' });
+    expect(detectTarget('https://api.openai.com/v1/threads/t1/messages', 'POST', {})).toBeNull();
+    expect(detectTarget('https://api.openai.com/v1/chat/completions', 'GET', undefined)).toBeNull();
+    expect(detectTarget('https://example.com/data', 'POST', undefined)).toBeNull();
+  });
+});
+
+describe('OpenAI requests', () => {
+  it('asks for stream usage the caller did not, and reads the ceiling from max tokens × n', () => {
+    const body = { model: 'gpt-4o-mini', stream: true, max_completion_tokens: 30, n: 2, messages: [] };
+    const request = parseOpenAiRequest('chat.completions', JSON.stringify(body), body);
+    expect(request).toMatchObject({ usageInjected: true, outputTokensMax: 60 });
+    expect(JSON.parse(request.body)).toMatchObject({ stream_options: { include_usage: true } });
+  });
+
+  it('hides the usage it asked for: null usage keys removed, the usage-only chunk dropped', () => {
+    const tracker = new ChatStreamTracker(true);
+    expect(tracker.onEvent('{"id":"1","choices":[{"delta":{"content":"hi"}}],"usage":null}')).toBe('{"id":"1","choices":[{"delta":{"content":"hi"}}]}');
+    expect(tracker.onEvent('{"id":"1","model":"m","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":1}}}')).toBeNull();
+    expect(tracker.result().usage).toEqual({ inputTokens: 5, cachedInputTokens: 1, cacheWriteTokens: 0, outputTokens: 2, reasoningTokens: 0 });
+  });
+});
+
+describe('Anthropic streams', () => {
+  it('takes input from message_start and the last cumulative output_tokens', () => {
+    const tracker = new MessagesStreamTracker();
+    tracker.onEvent('{"type":"message_start","message":{"model":"claude","usage":{"input_tokens":10,"cache_read_input_tokens":4,"cache_creation_input_tokens":2,"output_tokens":1}}}', 'message_start');
+    tracker.onEvent('{"type":"message_delta","usage":{"output_tokens":7}}', 'message_delta');
+    tracker.onEvent('{"type":"message_delta","usage":{"output_tokens":9}}', 'message_delta');
+    expect(tracker.result().usage).toEqual({ inputTokens: 16, cachedInputTokens: 4, cacheWriteTokens: 2, outputTokens: 9, reasoningTokens: 0 });
+  });
+});
+
+describe('SSE', () => {
+  it('splits events however the chunks fall', () => {
+    const splitter = new SseSplitter();
+    expect(splitter.push('event: a\ndata: {"x"')).toEqual([]);
+    expect(splitter.push(':1}\r\n\r\ndata: two\n\nda')).toEqual(['event: a\ndata: {"x":1}', 'data: two']);
+    expect(splitter.rest()).toEqual(['da']);
+    expect(parseSseEvent('event: a\ndata: {"x":1}')).toEqual({ event: 'a', data: '{"x":1}' });
+  });
+});
+
+describe('input bound and protocol', () => {
+  it('bounds input tokens by bytes, plus a ceiling per image', () => {
+    expect(inputTokensBound('héllo')).toBe(6);
+    expect(inputTokensBound('{"type":"image_url"}')).toBe(20 + 6000);
+  });
+
+  it('rejects malformed hook messages', () => {
+    expect(parseHookMessage('{"type":"reserve","rid":1}')).toBeUndefined();
+    expect(parseHookMessage('not json')).toBeUndefined();
+    expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null}'))
+      .toMatchObject({ type: 'settle', callId: 1 });
+  });
+});
