@@ -73,9 +73,10 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
     runId, ledger: new Ledger(o.budgetNano), prices: new PriceBook(o.prices), store, clock: ctx.clock, emit: reporter.event,
     onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'); },
   });
-  let processes = 0;
+  // Threads (workers, loader hooks) connect too; people count processes.
+  const pids = new Set<number>();
   const ipc = await IpcServer.listen(path.join(os.tmpdir(), `wflo-${process.pid}-${runId}.sock`), {
-    hello: (_connection, m) => { processes++; reporter.event({ type: 'process', pid: m.pid, ppid: m.ppid, thread: m.thread, processes }); },
+    hello: (_connection, m) => { pids.add(m.pid); reporter.event({ type: 'process', pid: m.pid, ppid: m.ppid, thread: m.thread, processes: pids.size }); },
     reserve: (connection, pid, m) => accountant.reserve(connection, pid, m),
     settle: (connection, m) => accountant.settle(connection, m),
     closed: (connection) => accountant.abandonConnection(connection),
