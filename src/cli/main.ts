@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, WfloError } from '../errors.js';
+import { EXIT, UsageError, WfloError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { checkpointsCommand, showCheckpointCommand, type CheckpointsFlags } from './checkpoints.js';
 import { pricesCommand, type PricesFlags } from './prices.js';
+import { resumeCommand, type ResumeFlags } from './resume.js';
+import { rollbackCommand, type RollbackFlags } from './rollback.js';
 import { runCommand } from './run.js';
 import { statusCommand, type StatusFlags } from './status.js';
 import type { RunFlags } from '../config/run-options.js';
@@ -25,7 +28,38 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--simulate', 'answer LLM calls with a local simulated provider (no API key, no cost)')
     .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
     .option('--node <path>', 'the node binary to run the script with')
+    .option('--no-journal', 'keep no copy of LLM responses (a resumed run then pays again for calls it repeats)')
     .action(async (script: string, args: string[], flags: RunFlags) => { setCode(await runCommand(script, args, flags, ctx)); });
+
+  cli.command('checkpoints')
+    .description('a run\'s checkpoints in order; `wflo checkpoints show <checkpoint-id>` prints one\'s saved state')
+    .argument('<run-id>', 'a run id, or "show"')
+    .argument('[checkpoint-id]', 'with show: the checkpoint to print')
+    .option('--json', 'print JSON')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    .action((first: string, second: string | undefined, flags: CheckpointsFlags) => {
+      if (first === 'show' && second === undefined) throw new UsageError('usage: wflo checkpoints show <checkpoint-id>');
+      setCode(first === 'show' && second !== undefined ? showCheckpointCommand(second, flags, ctx) : checkpointsCommand(first, flags, ctx));
+    });
+
+  cli.command('rollback')
+    .description('make a checkpoint its run\'s head; later checkpoints and calls are kept, marked superseded')
+    .argument('<checkpoint-id>', 'a checkpoint id from `wflo checkpoints`')
+    .option('--json', 'print JSON')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    .action((checkpointId: string, flags: RollbackFlags) => { setCode(rollbackCommand(checkpointId, flags, ctx)); });
+
+  cli.command('resume')
+    .description('relaunch a run\'s script and arguments, continuing from its head checkpoint; calls it repeats after that checkpoint are replayed, not paid again')
+    .argument('<run-id>', 'a run id from `wflo status`')
+    .option('--budget <usd>', 'a new budget for the whole run (what it has spent stays spent)')
+    .option('--replay', 'after a rollback, also replay the calls of the abandoned timeline')
+    .option('--no-journal', 'keep no copy of LLM responses in this attempt')
+    .option('--report <file>', 'write a JSON report of the run')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
+    .option('--node <path>', 'the node binary to run the script with')
+    .action(async (runId: string, flags: ResumeFlags) => { setCode(await resumeCommand(runId, flags, ctx)); });
 
   cli.command('status')
     .description('recent runs, newest first; or one run with its spend by model')

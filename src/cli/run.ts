@@ -1,9 +1,11 @@
 import fs from 'node:fs';
-import { resolveRunOptions, type RunFlags } from '../config/run-options.js';
+import { resolveRunOptions, type ResolvedRunOptions, type RunFlags } from '../config/run-options.js';
 import { stepSummary, writeJsonReport } from '../report/json-report.js';
+import { CheckpointStore } from '../store/checkpoint-store.js';
+import { JournalStore } from '../store/journal-store.js';
 import { openDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
-import { superviseRun } from '../supervisor/run-supervisor.js';
+import { superviseRun, type ResumeTarget } from '../supervisor/run-supervisor.js';
 import { PlainReporter } from '../ui/plain-reporter.js';
 import type { Reporter } from '../ui/reporter.js';
 import type { CliContext } from './context.js';
@@ -17,13 +19,15 @@ async function chooseReporter(ctx: CliContext): Promise<Reporter> {
   return new LiveReporter(ctx.stdout, ctx.stderr);
 }
 
-/** `wflo run <script> [args…]`: returns the exit code wflo should end with. */
-export async function runCommand(script: string, args: string[], flags: RunFlags, ctx: CliContext): Promise<number> {
-  const options = resolveRunOptions(script, args, flags, ctx.cwd, ctx.env);
+/** Supervises a new run or one more attempt of an old one; returns the exit code. Shared by run and resume. */
+export async function executeRun(options: ResolvedRunOptions, ctx: CliContext, resume: ResumeTarget | null): Promise<number> {
   const db = openDatabase(options.dbPath, { create: true });
   try {
     const reporter = await chooseReporter(ctx);
-    const summary = await superviseRun(options, { env: ctx.env, store: new RunStore(db), reporter, clock: ctx.clock, onSignal: ctx.onSignal });
+    const summary = await superviseRun(options, {
+      env: ctx.env, store: new RunStore(db), checkpoints: new CheckpointStore(db), journal: new JournalStore(db),
+      reporter, clock: ctx.clock, onSignal: ctx.onSignal,
+    }, resume);
     if (options.reportPath) writeJsonReport(options.reportPath, summary);
     if (ctx.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(ctx.env.GITHUB_STEP_SUMMARY, stepSummary(summary));
     await reporter.finish(summary);
@@ -31,4 +35,9 @@ export async function runCommand(script: string, args: string[], flags: RunFlags
   } finally {
     db.close();
   }
+}
+
+/** `wflo run <script> [args…]`: returns the exit code wflo should end with. */
+export async function runCommand(script: string, args: string[], flags: RunFlags, ctx: CliContext): Promise<number> {
+  return executeRun(resolveRunOptions(script, args, flags, ctx.cwd, ctx.env), ctx, null);
 }

@@ -1,25 +1,14 @@
 import path from 'node:path';
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { resolveDbPath } from '../config/run-options.js';
-import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
-import { openDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
 import type { CliContext } from './context.js';
+import { openExistingStore, shownStatus, unknownRun } from './run-lookup.js';
 
 export interface StatusFlags { json?: boolean; db?: string; limit?: string }
-
-function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
-}
-
-/** A run still marked running whose wflo is gone was cut off (wflo killed): say so. */
-function shownStatus(run: RunRecord): RunStatus {
-  return run.status === 'running' && !isAlive(run.supervisorPid) ? 'interrupted' : run.status;
-}
 
 function duration(run: RunRecord, now: number): string {
   const ms = (run.endedAt ?? now) - run.startedAt;
@@ -36,6 +25,7 @@ function runJson(run: RunRecord, byModel?: ModelBreakdown[]): object {
     budgetUsd: run.budgetNano === null ? null : nanoToUsd(run.budgetNano), spentUsd: nanoToUsd(run.spentNano),
     llmCalls: run.llmCalls, simulated: run.simulated, startedAt: new Date(run.startedAt).toISOString(),
     endedAt: run.endedAt === null ? null : new Date(run.endedAt).toISOString(), error: run.error,
+    attempts: run.attempts, headCheckpoint: run.headCheckpoint,
     ...(byModel ? { byModel: byModel.map((m) => ({ provider: m.provider, model: m.model, calls: m.calls, inputTokens: m.inputTokens,
       cachedInputTokens: m.cachedInputTokens, outputTokens: m.outputTokens, costUsd: nanoToUsd(m.costNano), estimatedCalls: m.estimatedCalls })) } : {}),
   };
@@ -63,6 +53,8 @@ function detail(run: RunRecord, byModel: ModelBreakdown[], ctx: CliContext): str
     `started  ${new Date(run.startedAt).toISOString()}  (${duration(run, ctx.clock())})`,
   ];
   if (run.error) lines.push(`stopped  ${run.error}`);
+  if (run.attempts > 1) lines.push(`attempts ${run.attempts}`);
+  if (run.headCheckpoint) lines.push(`head     ${run.headCheckpoint}  (wflo checkpoints ${run.id})`);
   const table = new Table({ head: ['provider', 'model', 'calls', 'input', 'cached', 'output', 'cost'], style: { head: ['bold'] } });
   for (const m of byModel) {
     table.push([m.provider, m.model, String(m.calls), String(m.inputTokens), String(m.cachedInputTokens), String(m.outputTokens),
@@ -76,7 +68,7 @@ function detail(run: RunRecord, byModel: ModelBreakdown[], ctx: CliContext): str
 export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx: CliContext): number {
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, got "${flags.limit}"`);
-  const db = openDatabase(resolveDbPath(ctx.cwd, ctx.env, flags.db, loadConfig(ctx.cwd).config.db), { create: false });
+  const { db } = openExistingStore(ctx, flags.db);
   try {
     const store = new RunStore(db);
     if (runId === undefined) {
@@ -86,7 +78,7 @@ export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx
       return 0;
     }
     const run = store.getRun(runId);
-    if (!run) throw new UsageError(`no run with id "${runId}" (see \`wflo status\`)`);
+    if (!run) throw unknownRun(runId);
     const byModel = store.byModel(run.id);
     ctx.stdout.write(flags.json ? `${JSON.stringify(runJson(run, byModel), null, 2)}\n` : `${detail(run, byModel, ctx)}\n`);
     return 0;

@@ -10,6 +10,7 @@ export interface WfloConfig {
   onBudget?: 'stop' | 'error';
   db?: string;
   graceMs?: number;
+  journal?: boolean;
   prices?: PriceOverrides;
 }
 

@@ -15,6 +15,8 @@ export interface RunFlags {
   simulate?: boolean;
   grace?: string;
   node?: string;
+  /** false with --no-journal. */
+  journal?: boolean;
 }
 
 /** Everything a run needs, checked once; nothing downstream tests for undefined again. */
@@ -31,6 +33,8 @@ export interface ResolvedRunOptions {
   nodePath: string;
   prices: PriceOverrides;
   typescript: boolean;
+  /** Keep responses so a resumed run need not pay for them again. */
+  journal: boolean;
 }
 
 export const SCRIPT_TYPES = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -83,5 +87,6 @@ export function resolveRunOptions(script: string, scriptArgs: string[], flags: R
     nodePath,
     prices: config.prices ?? {},
     typescript: ['.ts', '.mts', '.cts'].includes(ext),
+    journal: flags.journal ?? config.journal ?? true,
   };
 }

@@ -1,8 +1,11 @@
 import net from 'node:net';
 import {
   PROTOCOL_VERSION, parseSupervisorMessage,
-  type ReserveMessage, type SettleMessage, type SupervisorMessage,
+  type HookRequest, type SettleMessage, type SupervisorMessage,
 } from '../protocol/messages.js';
+
+/** A request without its id: the connection numbers them. */
+export type RequestBody = HookRequest extends infer M ? (M extends HookRequest ? Omit<M, 'rid'> : never) : never;
 import { threadId } from 'node:worker_threads';
 
 type Pending = (answer: SupervisorMessage | Error) => void;
@@ -34,14 +37,14 @@ export class SupervisorConnection {
     this.write({ v: PROTOCOL_VERSION, type: 'hello', pid: process.pid, ppid: process.ppid, thread: threadId });
   }
 
-  /** Asks for a reservation; resolves with grant or deny, or an Error when the supervisor is unreachable. */
-  reserve(message: Omit<ReserveMessage, 'type' | 'rid'>): Promise<SupervisorMessage | Error> {
+  /** Sends a request; resolves with the supervisor's answer, or an Error when it is unreachable. */
+  request(message: RequestBody): Promise<SupervisorMessage | Error> {
     if (this.failure) return Promise.resolve(this.failure);
     const rid = this.nextRid++;
     return new Promise((resolve) => {
       this.pending.set(rid, resolve);
       if (this.pending.size === 1) this.socket.ref();
-      this.write({ type: 'reserve', rid, ...message });
+      this.write({ ...message, rid });
     });
   }
 

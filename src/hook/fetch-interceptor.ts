@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SupervisorConnection } from './connection.js';
 import { detectTarget, type Target } from './detect.js';
 import { parseAnthropicRequest } from './providers/anthropic.js';
@@ -39,11 +40,23 @@ function outgoing(input: FetchInput, init: RequestInit | undefined, request: Llm
   return [input, { ...init, body: request.body, headers }];
 }
 
+/** Identity of a request for journal replay: the same provider, endpoint and body. */
+function requestKey(request: LlmRequest, text: string): string {
+  return createHash('sha256').update(`${request.provider}\n${request.endpoint}\n${text}`).digest('hex');
+}
+
+function replayed(answer: { httpStatus: number; contentType: string; body: string }): Response {
+  return new Response(Buffer.from(answer.body, 'base64'), {
+    status: answer.httpStatus, headers: { 'content-type': answer.contentType, 'x-wflo-replayed': 'true' },
+  });
+}
+
 /**
  * Wraps fetch so every LLM call asks the supervisor first and reports its usage after.
- * Anything that is not an LLM call goes straight to the original fetch.
+ * Anything that is not an LLM call goes straight to the original fetch. With `journal`, the
+ * response the caller received goes to the supervisor too, so a resumed run can replay it.
  */
-export function meterFetch(original: Fetch, connection: SupervisorConnection): Fetch {
+export function meterFetch(original: Fetch, connection: SupervisorConnection, journal: boolean): Fetch {
   return async function wfloFetch(input: FetchInput, init?: RequestInit): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
@@ -54,12 +67,14 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection): F
     const request = text === undefined ? undefined : parseRequest(target, text);
     if (!request || text === undefined) return original(input, init);
 
-    const answer = await connection.reserve({
-      provider: request.provider, endpoint: request.endpoint, model: request.model, stream: request.stream,
-      inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax,
+    const answer = await connection.request({
+      type: 'reserve', provider: request.provider, endpoint: request.endpoint, model: request.model, stream: request.stream,
+      inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax, requestKey: journal ? requestKey(request, text) : null,
     });
     if (answer instanceof Error) return refusalResponse(request.provider, 'unsupervised', `${answer.message}; the call was not sent`);
     if (answer.type === 'deny') return refusalResponse(request.provider, answer.code, answer.message);
+    if (answer.type === 'replay') return replayed(answer);
+    if (answer.type !== 'grant') return refusalResponse(request.provider, 'unsupervised', 'unexpected answer from the wflo supervisor; the call was not sent');
 
     const callId = answer.callId;
     const started = performance.now();
@@ -71,14 +86,15 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection): F
       const notSent = NOT_SENT.has(errorCode(err) ?? '');
       connection.settle({
         callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0,
-        latencyMs: performance.now() - started, model: null, error: err instanceof Error ? err.message : String(err),
+        latencyMs: performance.now() - started, model: null, error: err instanceof Error ? err.message : String(err), journal: null,
       });
       throw err;
     }
-    return tapResponse(request, response, (result) => {
+    return tapResponse(request, response, journal, (result) => {
       connection.settle({
         callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
         latencyMs: performance.now() - started, model: result.model, error: result.error,
+        journal: result.delivered ? { contentType: response.headers.get('content-type') ?? 'application/json', body: result.delivered.toString('base64') } : null,
       });
     });
   };

@@ -7,6 +7,7 @@ import { ENV } from '../protocol/messages.js';
 import { keepHookInChildren } from './child-env.js';
 import { SupervisorConnection } from './connection.js';
 import { meterFetch } from './fetch-interceptor.js';
+import { resolveWfloForScripts } from './resolve-wflo.js';
 
 const INSTALLED = Symbol.for('wflo.hook');
 const KILL_AFTER_MS = 3000;
@@ -23,8 +24,12 @@ function install(): void {
   if (!socketPath || holder[INSTALLED]) return;
   const connection = new SupervisorConnection(socketPath, isMainThread ? followSupervisor : () => {});
   holder[INSTALLED] = { connection };
-  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection);
-  if (isMainThread) keepHookInChildren();
+  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0');
+  if (isMainThread) {
+    keepHookInChildren();
+    // This file is bundled as dist/preload.cjs: __dirname is dist/.
+    resolveWfloForScripts(__dirname);
+  }
 }
 
 install();

@@ -7,6 +7,8 @@ import { formatSseEvent, parseSseEvent, SseSplitter } from './sse.js';
 export interface CallOutcome extends UsageResult {
   outcome: SettleOutcome;
   error: string | null;
+  /** The bytes the caller received, when asked to keep them (for the journal). */
+  delivered: Buffer | null;
 }
 
 type Done = (outcome: CallOutcome) => void;
@@ -22,8 +24,9 @@ function jsonUsage(request: LlmRequest, text: string): UsageResult {
   return request.endpoint === 'messages' ? anthropicMessageUsage(body) : openAiUsage(request.endpoint, body);
 }
 
-function finished(found: UsageResult, error: string | null): CallOutcome {
-  return found.usage ? { ...found, outcome: 'ok', error } : { ...found, outcome: 'incomplete', error: error ?? 'no usage in the response' };
+function finished(found: UsageResult, error: string | null, delivered: Buffer | null): CallOutcome {
+  return found.usage && !error ? { ...found, outcome: 'ok', error, delivered }
+    : { ...found, outcome: 'incomplete', error: error ?? 'no usage in the response', delivered: null };
 }
 
 /**
@@ -66,7 +69,7 @@ function wrapBody(body: ReadableStream<Uint8Array>, observe: (chunk: Uint8Array)
   }, { highWaterMark: 0 });
 }
 
-function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, done: Done): ReadableStream<Uint8Array> {
+function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: Uint8Array[] | null, done: Done): ReadableStream<Uint8Array> {
   const tracker = trackerFor(request);
   const splitter = new SseSplitter();
   const decoder = new TextDecoder();
@@ -83,36 +86,44 @@ function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, done: 
   };
   return wrapBody(body, (chunk) => {
     const text = handle(splitter.push(decoder.decode(chunk, { stream: true })));
-    return rewrite ? encoder.encode(text) : chunk;
+    const out = rewrite ? encoder.encode(text) : chunk;
+    keep?.push(out);
+    return out;
   }, (error) => {
     const text = handle(splitter.rest());
-    done(finished(tracker.result(), error));
-    return rewrite && text ? encoder.encode(text) : null;
+    const tail = rewrite && text ? encoder.encode(text) : null;
+    if (tail) keep?.push(tail);
+    done(finished(tracker.result(), error, keep ? Buffer.concat(keep) : null));
+    return tail;
   });
 }
 
-function jsonTap(request: LlmRequest, body: ReadableStream<Uint8Array>, done: Done): ReadableStream<Uint8Array> {
+function jsonTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: boolean, done: Done): ReadableStream<Uint8Array> {
   const chunks: Uint8Array[] = [];
   return wrapBody(body, (chunk) => { chunks.push(chunk); return chunk; }, (error) => {
     let found: UsageResult = { usage: null, model: null };
     let problem = error;
+    const bytes = Buffer.concat(chunks);
     if (!error) {
-      try { found = jsonUsage(request, Buffer.concat(chunks).toString('utf8')); } catch { problem = 'the provider answered malformed JSON'; }
+      try { found = jsonUsage(request, bytes.toString('utf8')); } catch { problem = 'the provider answered malformed JSON'; }
     }
-    done(finished(found, problem));
+    done(finished(found, problem, keep ? bytes : null));
     return null;
   });
 }
 
-/** Returns the response the caller gets: same status, headers and bytes (less any usage wflo asked for itself). */
-export function tapResponse(request: LlmRequest, response: Response, done: Done): Response {
+/**
+ * Returns the response the caller gets: same status, headers and bytes (less any usage wflo
+ * asked for itself). With `keep`, the bytes the caller received come back in the outcome.
+ */
+export function tapResponse(request: LlmRequest, response: Response, keep: boolean, done: Done): Response {
   if (response.status >= 400 || !response.body) {
     // Providers do not bill refused requests.
-    done({ outcome: 'error', usage: null, model: null, error: `HTTP ${response.status}` });
+    done({ outcome: 'error', usage: null, model: null, error: `HTTP ${response.status}`, delivered: null });
     return response;
   }
   const isStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
-  const body = isStream ? streamTap(request, response.body, done) : jsonTap(request, response.body, done);
+  const body = isStream ? streamTap(request, response.body, keep ? [] : null, done) : jsonTap(request, response.body, keep, done);
   const tapped = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   Object.defineProperty(tapped, 'url', { value: response.url });
   return tapped;

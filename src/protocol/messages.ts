@@ -9,6 +9,8 @@ export const PROTOCOL_VERSION = 1;
 export const ENV = {
   socket: 'WFLO_SOCKET',
   runId: 'WFLO_RUN_ID',
+  /** "0" when the run keeps no journal of responses (--no-journal). */
+  journal: 'WFLO_JOURNAL',
 } as const;
 
 export type Provider = 'openai' | 'anthropic';
@@ -41,6 +43,8 @@ export interface ReserveMessage {
   inputTokensMax: number;
   /** Output ceiling from the request (max tokens × n), or null when the request sets none. */
   outputTokensMax: number | null;
+  /** Identity of the request (hash of provider, endpoint and body) for journal replay; null when not journaling. */
+  requestKey: string | null;
 }
 export type SettleOutcome = 'ok' | 'error' | 'incomplete';
 export interface SettleMessage {
@@ -54,13 +58,37 @@ export interface SettleMessage {
   /** The model the provider says answered, when it differs from the request's. */
   model: string | null;
   error: string | null;
+  /** The response as the caller received it, for replay on resume; null when not journaling. */
+  journal: { contentType: string; body: string } | null;
 }
-export type HookMessage = HelloMessage | ReserveMessage | SettleMessage;
+/** Save a checkpoint: the whole state, or the keys that changed since checkpoint `base`. */
+export interface CheckpointMessage {
+  type: 'checkpoint';
+  rid: number;
+  name: string;
+  /** JSON text: the state (base null), or `{"set":{key:value},"del":[key]}` against `base`. */
+  payload: string;
+  base: string | null;
+  /** sha256 of the whole state's JSON. */
+  hash: string;
+  /** Bytes of the whole state's JSON. */
+  size: number;
+}
+export interface LastCheckpointMessage { type: 'last-checkpoint'; rid: number }
+export interface ListCheckpointsMessage { type: 'list-checkpoints'; rid: number }
+export type HookRequest = ReserveMessage | CheckpointMessage | LastCheckpointMessage | ListCheckpointsMessage;
+export type HookMessage = HelloMessage | SettleMessage | HookRequest;
 
 export interface GrantMessage { type: 'grant'; rid: number; callId: number }
 export type DenyCode = 'budget_exceeded' | 'unknown_price' | 'run_stopping';
 export interface DenyMessage { type: 'deny'; rid: number; code: DenyCode; message: string }
-export type SupervisorMessage = GrantMessage | DenyMessage;
+export interface ReplayMessage { type: 'replay'; rid: number; callId: number; httpStatus: number; contentType: string; body: string }
+export interface CheckpointSavedMessage { type: 'checkpoint-saved'; rid: number; id: string; seq: number; deduplicated: boolean }
+export interface SavedCheckpoint { id: string; name: string; seq: number; state: string }
+export interface CheckpointsMessage { type: 'checkpoints'; rid: number; checkpoints: SavedCheckpoint[] }
+/** A request the supervisor could not do; `code` need_full asks for the whole state instead of a delta. */
+export interface FailedMessage { type: 'failed'; rid: number; code: 'need_full' | 'invalid'; message: string }
+export type SupervisorMessage = GrantMessage | DenyMessage | ReplayMessage | CheckpointSavedMessage | CheckpointsMessage | FailedMessage;
 
 type Fields = Record<string, unknown>;
 
@@ -99,14 +127,23 @@ export function parseHookMessage(line: string): HookMessage | undefined {
       return isCount(value.rid) && PROVIDERS.includes(String(value.provider)) && ENDPOINTS.includes(String(value.endpoint))
         && isString(value.model) && typeof value.stream === 'boolean' && isCount(value.inputTokensMax)
         && (value.outputTokensMax === null || isCount(value.outputTokensMax))
+        && (value.requestKey === null || isString(value.requestKey))
         ? (value as unknown as ReserveMessage) : undefined;
     case 'settle': {
       const usage = parseUsage(value.usage);
       return isCount(value.callId) && OUTCOMES.includes(String(value.outcome)) && usage !== undefined
         && isCount(value.httpStatus) && typeof value.latencyMs === 'number'
         && (value.model === null || isString(value.model)) && (value.error === null || isString(value.error))
+        && (value.journal === null || (isObject(value.journal) && isString(value.journal.contentType) && isString(value.journal.body)))
         ? ({ ...(value as unknown as SettleMessage), usage }) : undefined;
     }
+    case 'checkpoint':
+      return isCount(value.rid) && isString(value.name) && isString(value.payload) && (value.base === null || isString(value.base))
+        && isString(value.hash) && isCount(value.size)
+        ? (value as unknown as CheckpointMessage) : undefined;
+    case 'last-checkpoint':
+    case 'list-checkpoints':
+      return isCount(value.rid) ? (value as unknown as LastCheckpointMessage | ListCheckpointsMessage) : undefined;
     default:
       return undefined;
   }
@@ -117,9 +154,22 @@ export function parseSupervisorMessage(line: string): SupervisorMessage | undefi
   let value: unknown;
   try { value = JSON.parse(line); } catch { return undefined; }
   if (!isObject(value) || !isCount(value.rid)) return undefined;
-  if (value.type === 'grant' && isCount(value.callId)) return value as unknown as GrantMessage;
-  if (value.type === 'deny' && DENY_CODES.includes(String(value.code)) && isString(value.message)) {
-    return value as unknown as DenyMessage;
+  switch (value.type) {
+    case 'grant':
+      return isCount(value.callId) ? (value as unknown as GrantMessage) : undefined;
+    case 'deny':
+      return DENY_CODES.includes(String(value.code)) && isString(value.message) ? (value as unknown as DenyMessage) : undefined;
+    case 'replay':
+      return isCount(value.callId) && isCount(value.httpStatus) && isString(value.contentType) && isString(value.body)
+        ? (value as unknown as ReplayMessage) : undefined;
+    case 'checkpoint-saved':
+      return isString(value.id) && isCount(value.seq) && typeof value.deduplicated === 'boolean' ? (value as unknown as CheckpointSavedMessage) : undefined;
+    case 'checkpoints':
+      return Array.isArray(value.checkpoints) && value.checkpoints.every((c) => isObject(c) && isString(c.id) && isString(c.name) && isCount(c.seq) && isString(c.state))
+        ? (value as unknown as CheckpointsMessage) : undefined;
+    case 'failed':
+      return (value.code === 'need_full' || value.code === 'invalid') && isString(value.message) ? (value as unknown as FailedMessage) : undefined;
+    default:
+      return undefined;
   }
-  return undefined;
 }

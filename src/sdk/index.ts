@@ -3,6 +3,9 @@
  */
 import { refusalCode } from './refusal-code.js';
 
+export { checkpoint, lastCheckpoint, listCheckpoints, type Checkpoint } from './checkpoint.js';
+export { CheckpointStateError, WfloSdkError } from './errors.js';
+
 /**
  * A call wflo refused because it could have exceeded the run's budget (`--on-budget error`).
  * The SDK in use throws its own error class (a 402 APIError); `instanceof BudgetExceededError`

@@ -49,4 +49,39 @@ export const MIGRATIONS: readonly string[] = [
      UNIQUE (run_id, seq)
    );
    CREATE INDEX llm_calls_run ON llm_calls (run_id);`,
+  `ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE runs ADD COLUMN head_checkpoint TEXT;
+   ALTER TABLE runs ADD COLUMN journal INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE llm_calls ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE llm_calls ADD COLUMN after_checkpoint_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE llm_calls ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE checkpoints (
+     id TEXT PRIMARY KEY,
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     seq INTEGER NOT NULL,
+     name TEXT NOT NULL,
+     state_hash TEXT NOT NULL,
+     size_bytes INTEGER NOT NULL,
+     base_id TEXT REFERENCES checkpoints (id),
+     payload BLOB NOT NULL,
+     spent_nano INTEGER NOT NULL,
+     attempt INTEGER NOT NULL,
+     superseded INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     UNIQUE (run_id, seq)
+   );
+   CREATE TABLE journal (
+     id INTEGER PRIMARY KEY,
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     call_seq INTEGER NOT NULL,
+     request_key TEXT NOT NULL,
+     after_checkpoint_seq INTEGER NOT NULL,
+     attempt INTEGER NOT NULL,
+     superseded INTEGER NOT NULL DEFAULT 0,
+     http_status INTEGER NOT NULL,
+     content_type TEXT NOT NULL,
+     body BLOB NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX journal_run ON journal (run_id, after_checkpoint_seq);`,
 ];

@@ -6,9 +6,12 @@ interface RunRow {
   id: string; script: string; args: string; cwd: string; status: string; exit_code: number | null;
   budget_nano: number | null; spent_nano: number; on_budget: string; simulated: number; supervisor_pid: number;
   error: string | null; started_at: number; ended_at: number | null; llm_calls: number;
+  attempts: number; head_checkpoint: string | null; journal: number;
 }
 
-const RUN_COLUMNS = `r.*, (SELECT COUNT(*) FROM llm_calls c WHERE c.run_id = r.id AND c.status != 'denied') AS llm_calls`;
+/** Billed calls: not the refused ones, not the ones served from the journal. */
+const BILLED = `status NOT IN ('denied', 'replayed')`;
+const RUN_COLUMNS = `r.*, (SELECT COUNT(*) FROM llm_calls c WHERE c.run_id = r.id AND c.${BILLED}) AS llm_calls`;
 
 function toRun(row: RunRow): RunRecord {
   return {
@@ -27,6 +30,9 @@ function toRun(row: RunRow): RunRecord {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     llmCalls: row.llm_calls,
+    attempts: row.attempts,
+    headCheckpoint: row.head_checkpoint,
+    journal: row.journal === 1,
   };
 }
 
@@ -38,8 +44,8 @@ export class RunStore {
 
   constructor(private readonly db: Database.Database) {
     this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
-      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error)
-      VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error)`);
+      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq)
+      VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error, @attempt, @afterCheckpointSeq)`);
     this.settleCallStmt = db.prepare(`UPDATE llm_calls SET status = @status, estimated = @estimated,
       input_tokens = @inputTokens, cached_input_tokens = @cachedInputTokens, cache_write_tokens = @cacheWriteTokens,
       output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cost_nano = @costNano, http_status = @httpStatus,
@@ -48,10 +54,29 @@ export class RunStore {
     this.setSpentStmt = db.prepare('UPDATE runs SET spent_nano = ? WHERE id = ?');
   }
 
-  createRun(run: Omit<RunRecord, 'llmCalls' | 'endedAt' | 'exitCode' | 'error'>): void {
-    this.db.prepare(`INSERT INTO runs (id, script, args, cwd, status, budget_nano, spent_nano, on_budget, simulated, supervisor_pid, started_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(run.args), run.cwd, run.status,
-      run.budgetNano, run.spentNano, run.onBudget, run.simulated ? 1 : 0, run.supervisorPid, run.startedAt);
+  /** Runs `work` in one transaction (e.g. a call's settlement and its journal entry). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  createRun(run: Omit<RunRecord, 'llmCalls' | 'endedAt' | 'exitCode' | 'error' | 'attempts' | 'headCheckpoint'>): void {
+    this.db.prepare(`INSERT INTO runs (id, script, args, cwd, status, budget_nano, spent_nano, on_budget, simulated, supervisor_pid, started_at, journal)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(run.args), run.cwd, run.status,
+      run.budgetNano, run.spentNano, run.onBudget, run.simulated ? 1 : 0, run.supervisorPid, run.startedAt, run.journal ? 1 : 0);
+  }
+
+  /** Starts another attempt of an existing run (resume). Returns the attempt number. */
+  reopenRun(id: string, o: { budgetNano: Nano | null; supervisorPid: number; journal: boolean }): number {
+    return this.db.transaction(() => {
+      this.db.prepare(`UPDATE runs SET status = 'running', exit_code = NULL, error = NULL, ended_at = NULL, attempts = attempts + 1,
+        budget_nano = ?, supervisor_pid = ?, journal = ? WHERE id = ?`).run(o.budgetNano, o.supervisorPid, o.journal ? 1 : 0, id);
+      return (this.db.prepare('SELECT attempts FROM runs WHERE id = ?').get(id) as { attempts: number }).attempts;
+    })();
+  }
+
+  /** The next call number of a run (calls are numbered across all its attempts). */
+  nextCallSeq(runId: string): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM llm_calls WHERE run_id = ?').get(runId) as { seq: number }).seq;
   }
 
   finishRun(id: string, outcome: { status: RunStatus; exitCode: number | null; error: string | null; spentNano: Nano; endedAt: number }): void {
@@ -101,12 +126,15 @@ export class RunStore {
     return this.db.prepare(`SELECT provider, model, COUNT(*) AS calls, SUM(input_tokens) AS inputTokens,
         SUM(cached_input_tokens) AS cachedInputTokens, SUM(output_tokens) AS outputTokens, SUM(cost_nano) AS costNano,
         SUM(estimated) AS estimatedCalls
-      FROM llm_calls WHERE run_id = ? AND status != 'denied' GROUP BY provider, model ORDER BY costNano DESC, model`)
+      FROM llm_calls WHERE run_id = ? AND ${BILLED} GROUP BY provider, model ORDER BY costNano DESC, model`)
       .all(runId) as ModelBreakdown[];
   }
 
-  deniedCalls(runId: string): number {
-    const row = this.db.prepare(`SELECT COUNT(*) AS n FROM llm_calls WHERE run_id = ? AND status = 'denied'`).get(runId) as { n: number };
+  /** How many calls of the run (this attempt, or all) ended with a status. */
+  countCalls(runId: string, status: 'denied' | 'replayed', attempt?: number): number {
+    const row = (attempt === undefined
+      ? this.db.prepare('SELECT COUNT(*) AS n FROM llm_calls WHERE run_id = ? AND status = ?').get(runId, status)
+      : this.db.prepare('SELECT COUNT(*) AS n FROM llm_calls WHERE run_id = ? AND status = ? AND attempt = ?').get(runId, status, attempt)) as { n: number };
     return row.n;
   }
 }

@@ -4,7 +4,7 @@ import type { Nano } from '../ledger/money.js';
 export type RunStatus = 'running' | 'completed' | 'failed' | 'budget_exceeded' | 'interrupted';
 export type OnBudget = 'stop' | 'error';
 /** in_flight: granted, not yet settled. estimated: charged at its reservation (usage unknown). */
-export type CallStatus = 'in_flight' | 'ok' | 'error' | 'estimated' | 'denied';
+export type CallStatus = 'in_flight' | 'ok' | 'error' | 'estimated' | 'denied' | 'replayed';
 
 export interface RunRecord {
   id: string;
@@ -22,6 +22,9 @@ export interface RunRecord {
   startedAt: number;
   endedAt: number | null;
   llmCalls: number;
+  attempts: number;
+  headCheckpoint: string | null;
+  journal: boolean;
 }
 
 export interface NewCall {
@@ -37,6 +40,8 @@ export interface NewCall {
   reservedNano: Nano;
   startedAt: number;
   error: string | null;
+  attempt: number;
+  afterCheckpointSeq: number;
 }
 
 export interface CallSettlement {

@@ -5,8 +5,10 @@ import type { PriceBook } from '../pricing/price-book.js';
 import { unknownPriceMessage } from '../pricing/price-book.js';
 import { costOf, worstCaseOf, type ModelRates } from '../pricing/rates.js';
 import type { DenyCode, ReserveMessage, SettleMessage, SupervisorMessage } from '../protocol/messages.js';
+import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { EventSink } from './events.js';
+import type { ReplayQueue } from './replay-queue.js';
 
 interface InFlight {
   seq: number;
@@ -15,6 +17,7 @@ interface InFlight {
   request: ReserveMessage;
   rates: ModelRates | undefined;
   startedAt: number;
+  afterCheckpointSeq: number;
 }
 
 export interface AccountantOptions {
@@ -22,6 +25,14 @@ export interface AccountantOptions {
   ledger: Ledger;
   prices: PriceBook;
   store: RunStore;
+  /** Where completed calls' responses go; null when the run keeps no journal. */
+  journal: JournalStore | null;
+  /** Responses a resumed attempt may serve again; null when there are none. */
+  replay: ReplayQueue | null;
+  attempt: number;
+  /** The head checkpoint's sequence number now (0 before any): calls are filed after it. */
+  headSeq: () => number;
+  firstSeq: number;
   clock: () => number;
   emit: EventSink;
   /** Called once when a call is refused for the budget. */
@@ -34,11 +45,13 @@ export interface AccountantOptions {
  */
 export class CallAccountant {
   private readonly inFlight = new Map<number, InFlight>();
-  private nextSeq = 1;
+  private nextSeq: number;
   private stopping = false;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly o: AccountantOptions) {}
+  constructor(private readonly o: AccountantOptions) {
+    this.nextSeq = o.firstSeq;
+  }
 
   get ledger(): Ledger { return this.o.ledger; }
 
@@ -63,6 +76,14 @@ export class CallAccountant {
       return { type: 'deny', rid: request.rid, code, message };
     };
     if (this.stopping) return deny('run_stopping', 'the run is stopping; no new LLM calls are sent');
+    const journaled = this.o.replay?.take(request.requestKey);
+    if (journaled) {
+      // Paid for by an earlier attempt: serve it again, free.
+      this.record(seq, pid, request, 'replayed', 0, rates !== undefined, null);
+      this.o.emit({ type: 'call-settled', seq, pid, provider: request.provider, model: request.model, endpoint: request.endpoint,
+        stream: request.stream, status: 'replayed', usage: null, costNano: 0, latencyMs: 0, spentNano: ledger.spent, error: null });
+      return { type: 'replay', rid: request.rid, callId: seq, httpStatus: journaled.httpStatus, contentType: journaled.contentType, body: journaled.body };
+    }
     if (!rates && budgeted) return deny('unknown_price', unknownPriceMessage(request.provider, request.model));
     let worstCase: Nano = 0;
     if (rates) {
@@ -79,7 +100,7 @@ export class CallAccountant {
         + `and ${formatUsd(held.spent)} of the ${formatUsd(held.budget)} budget is spent`
         + (held.reserved > 0 ? ` (${formatUsd(held.reserved)} more held for calls in flight)` : ''));
     }
-    this.inFlight.set(seq, { seq, connection, pid, request, rates, startedAt: this.o.clock() });
+    this.inFlight.set(seq, { seq, connection, pid, request, rates, startedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq() });
     this.record(seq, pid, request, 'in_flight', worstCase, rates !== undefined, null);
     return { type: 'grant', rid: request.rid, callId: seq };
   }
@@ -101,7 +122,9 @@ export class CallAccountant {
       status = 'estimated';
       cost = ledger.chargeReservation(call.seq);
     }
-    this.finish(call, status, cost, message.usage, message.httpStatus, message.latencyMs, message.model, message.error);
+    const journal = status === 'ok' && message.journal && call.request.requestKey !== null && this.o.journal
+      ? { ...message.journal, requestKey: call.request.requestKey } : null;
+    this.finish(call, status, cost, message.usage, message.httpStatus, message.latencyMs, message.model, message.error, journal);
   }
 
   /** A connection closed: whatever it still had in flight is charged at its reservation. */
@@ -115,12 +138,20 @@ export class CallAccountant {
   }
 
   private finish(call: InFlight, status: 'ok' | 'error' | 'estimated', cost: Nano, usage: SettleMessage['usage'],
-    httpStatus: number | null, latencyMs: number | null, responseModel: string | null, error: string | null): void {
+    httpStatus: number | null, latencyMs: number | null, responseModel: string | null, error: string | null,
+    journal: { contentType: string; body: string; requestKey: string } | null = null): void {
     const { ledger, store, runId } = this.o;
-    store.settleCall(runId, call.seq, {
-      status, estimated: status === 'estimated', usage: status === 'ok' ? usage : null, costNano: cost,
-      httpStatus, latencyMs, responseModel, error, endedAt: this.o.clock(),
-    }, ledger.spent + ledger.reserved);
+    const endedAt = this.o.clock();
+    store.transaction(() => {
+      store.settleCall(runId, call.seq, {
+        status, estimated: status === 'estimated', usage: status === 'ok' ? usage : null, costNano: cost,
+        httpStatus, latencyMs, responseModel, error, endedAt,
+      }, ledger.spent + ledger.reserved);
+      if (journal) {
+        this.o.journal?.add(runId, { callSeq: call.seq, requestKey: journal.requestKey, httpStatus: httpStatus ?? 200,
+          contentType: journal.contentType, body: journal.body }, call.afterCheckpointSeq, this.o.attempt, endedAt);
+      }
+    });
     if (this.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     const r = call.request;
     this.o.emit({
@@ -129,11 +160,11 @@ export class CallAccountant {
     });
   }
 
-  private record(seq: number, pid: number, r: ReserveMessage, status: 'in_flight' | 'denied', reserved: Nano, priced: boolean, error: string | null): void {
+  private record(seq: number, pid: number, r: ReserveMessage, status: 'in_flight' | 'denied' | 'replayed', reserved: Nano, priced: boolean, error: string | null): void {
     const { ledger, store, runId } = this.o;
     store.insertCall({
       runId, seq, pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
-      status, priced, reservedNano: reserved, startedAt: this.o.clock(), error,
+      status, priced, reservedNano: reserved, startedAt: this.o.clock(), error, attempt: this.o.attempt, afterCheckpointSeq: this.o.headSeq(),
     }, ledger.spent + ledger.reserved);
   }
 }

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type ReserveMessage, type SettleMessage, type SupervisorMessage } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type HookRequest, type SettleMessage, type SupervisorMessage } from '../protocol/messages.js';
 
 /** What the supervisor does with each hook message. Called on the one event loop, in order. */
 export interface HookHandlers {
   hello(connection: number, message: HelloMessage): void;
-  reserve(connection: number, pid: number, message: ReserveMessage): SupervisorMessage;
+  request(connection: number, pid: number, message: HookRequest): SupervisorMessage;
   settle(connection: number, message: SettleMessage): void;
   closed(connection: number): void;
 }
@@ -51,10 +51,10 @@ export class IpcServer {
           if (message.v !== PROTOCOL_VERSION) { socket.destroy(); return; }
           pid = message.pid;
           handlers.hello(connection, message);
-        } else if (message.type === 'reserve') {
-          replies += `${JSON.stringify(handlers.reserve(connection, pid, message))}\n`;
-        } else {
+        } else if (message.type === 'settle') {
           handlers.settle(connection, message);
+        } else {
+          replies += `${JSON.stringify(handlers.request(connection, pid, message))}\n`;
         }
       }
       if (replies) socket.write(replies);

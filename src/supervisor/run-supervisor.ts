@@ -5,11 +5,15 @@ import { EXIT } from '../errors.js';
 import { Ledger } from '../ledger/ledger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { startFakeProvider, type FakeProvider } from '../simulator/server.js';
+import type { CheckpointStore } from '../store/checkpoint-store.js';
+import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunStatus } from '../store/types.js';
 import type { Reporter, RunSummary } from '../ui/reporter.js';
 import { CallAccountant } from './call-accountant.js';
+import { CheckpointService } from './checkpoint-service.js';
 import { IpcServer } from './ipc-server.js';
+import { ReplayQueue } from './replay-queue.js';
 import { newRunId } from './run-id.js';
 import { scriptEnv } from './script-env.js';
 import { startScript, type ScriptExit } from './script-process.js';
@@ -17,6 +21,8 @@ import { startScript, type ScriptExit } from './script-process.js';
 export interface SuperviseContext {
   env: NodeJS.ProcessEnv;
   store: RunStore;
+  checkpoints: CheckpointStore;
+  journal: JournalStore;
   reporter: Reporter;
   clock: () => number;
   /** Registers the handler for signals sent to wflo itself; returns the unregister function. */
@@ -33,18 +39,39 @@ function exitCodeOf(exit: ScriptExit): number {
   return 128 + (exit.signal ? SIGNAL_NUMBERS[exit.signal] ?? 0 : 0);
 }
 
+/** A run to continue (`wflo resume`): its id, what it has spent, and whether to replay after a rollback too. */
+export interface ResumeTarget {
+  runId: string;
+  spentNano: number;
+  replayAll: boolean;
+}
+
+interface Attempt { runId: string; attempt: number; alreadySpent: number; replay: ReplayQueue | null }
+
+function beginAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: ResumeTarget | null, startedAt: number): Attempt {
+  if (!resume) {
+    const runId = newRunId();
+    ctx.store.createRun({
+      id: runId, script: o.script, args: o.scriptArgs, cwd: o.cwd, status: 'running', budgetNano: o.budgetNano,
+      spentNano: 0, onBudget: o.onBudget, simulated: o.simulate, supervisorPid: process.pid, startedAt, journal: o.journal,
+    });
+    return { runId, attempt: 1, alreadySpent: 0, replay: null };
+  }
+  const attempt = ctx.store.reopenRun(resume.runId, { budgetNano: o.budgetNano, supervisorPid: process.pid, journal: o.journal });
+  const headSeq = ctx.checkpoints.head(resume.runId)?.seq ?? 0;
+  const entries = ctx.journal.replayable(resume.runId, headSeq, resume.replayAll);
+  return { runId: resume.runId, attempt, alreadySpent: resume.spentNano, replay: entries.length > 0 ? new ReplayQueue(entries) : null };
+}
+
 /**
- * One supervised run: starts the script with the hook, answers its calls, stops it when the
- * budget says so or wflo is interrupted, and records everything. Returns the run's summary.
+ * One supervised run (or one more attempt of it): starts the script with the hook, answers its
+ * calls and checkpoints, stops it when the budget says so or wflo is interrupted, and records
+ * everything. Returns the run's summary.
  */
-export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext): Promise<RunSummary> {
-  const runId = newRunId();
+export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext, resume: ResumeTarget | null = null): Promise<RunSummary> {
   const startedAt = ctx.clock();
   const { store, reporter } = ctx;
-  store.createRun({
-    id: runId, script: o.script, args: o.scriptArgs, cwd: o.cwd, status: 'running', budgetNano: o.budgetNano,
-    spentNano: 0, onBudget: o.onBudget, simulated: o.simulate, supervisorPid: process.pid, startedAt,
-  });
+  const { runId, attempt, alreadySpent, replay } = beginAttempt(o, ctx, resume, startedAt);
   reporter.start({ runId, script: path.relative(o.cwd, o.script) || o.script, budgetNano: o.budgetNano, onBudget: o.onBudget, simulated: o.simulate, dbPath: o.dbPath });
 
   let stopReason: { status: RunStatus; message: string; exitCode: number } | null = null;
@@ -69,15 +96,25 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
     void Promise.race([accountant.whenIdle(), drained]).then(() => terminate(signal));
   };
 
+  const ledger = new Ledger(o.budgetNano, alreadySpent);
+  const checkpoints = new CheckpointService({ runId, attempt, store: ctx.checkpoints, spent: () => ledger.spent, clock: ctx.clock, emit: reporter.event });
   const accountant = new CallAccountant({
-    runId, ledger: new Ledger(o.budgetNano), prices: new PriceBook(o.prices), store, clock: ctx.clock, emit: reporter.event,
+    runId, ledger, prices: new PriceBook(o.prices), store, clock: ctx.clock, emit: reporter.event,
+    journal: o.journal ? ctx.journal : null, replay, attempt, headSeq: () => checkpoints.headSeq(), firstSeq: store.nextCallSeq(runId),
     onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'); },
   });
   // Threads (workers, loader hooks) connect too; people count processes.
   const pids = new Set<number>();
   const ipc = await IpcServer.listen(path.join(os.tmpdir(), `wflo-${process.pid}-${runId}.sock`), {
     hello: (_connection, m) => { pids.add(m.pid); reporter.event({ type: 'process', pid: m.pid, ppid: m.ppid, thread: m.thread, processes: pids.size }); },
-    reserve: (connection, pid, m) => accountant.reserve(connection, pid, m),
+    request: (connection, pid, m) => {
+      switch (m.type) {
+        case 'reserve': return accountant.reserve(connection, pid, m);
+        case 'checkpoint': return checkpoints.save(m);
+        case 'last-checkpoint': return checkpoints.last(m.rid);
+        case 'list-checkpoints': return checkpoints.list(m.rid);
+      }
+    },
     settle: (connection, m) => accountant.settle(connection, m),
     closed: (connection) => accountant.abandonConnection(connection),
   });
@@ -87,7 +124,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
     if (o.simulate) simulator = await startFakeProvider({ latencyMs: 40, chunkDelayMs: 15 });
     script = startScript({
       nodePath: o.nodePath, script: o.script, args: o.scriptArgs, cwd: o.cwd, pipeOutput: reporter.ownsTerminal,
-      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator }),
+      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal }),
     });
     script.stdout?.on('data', (chunk: Buffer) => reporter.scriptOutput('stdout', chunk.toString('utf8')));
     script.stderr?.on('data', (chunk: Buffer) => reporter.scriptOutput('stderr', chunk.toString('utf8')));
@@ -101,13 +138,13 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext)
     const exitCode = ended?.exitCode ?? exitCodeOf(exit);
     const status: RunStatus = ended?.status ?? (exitCode === 0 ? 'completed' : 'failed');
     await ipc.close();
-    const ledger = accountant.ledger;
     const endedAt = ctx.clock();
     store.finishRun(runId, { status, exitCode, error: ended?.message ?? null, spentNano: ledger.spent, endedAt });
     const byModel = store.byModel(runId);
     return {
       runId, status, exitCode, budgetNano: o.budgetNano, spentNano: ledger.spent,
-      llmCalls: byModel.reduce((n, m) => n + m.calls, 0), deniedCalls: store.deniedCalls(runId),
+      llmCalls: byModel.reduce((n, m) => n + m.calls, 0), deniedCalls: store.countCalls(runId, 'denied', attempt),
+      replayedCalls: store.countCalls(runId, 'replayed', attempt), attempt,
       estimatedCalls: byModel.reduce((n, m) => n + m.estimatedCalls, 0), byModel, durationMs: endedAt - startedAt,
       stopMessage: ended?.message ?? null,
     };

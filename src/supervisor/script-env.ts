@@ -15,6 +15,7 @@ export interface ScriptEnvOptions {
   socketPath: string;
   runId: string;
   typescript: boolean;
+  journal: boolean;
   /** Base URLs of the simulated provider, when simulating. */
   simulated: { openaiBaseUrl: string; anthropicBaseUrl: string } | null;
 }
@@ -32,6 +33,7 @@ export function scriptEnv(o: ScriptEnvOptions): NodeJS.ProcessEnv {
     NODE_OPTIONS: [existing, ...options].filter(Boolean).join(' '),
     [ENV.socket]: o.socketPath,
     [ENV.runId]: o.runId,
+    [ENV.journal]: o.journal ? '1' : '0',
   };
   if (o.simulated) {
     // Simulated runs never see real keys: nothing can reach a real provider by mistake.

@@ -19,6 +19,7 @@ export function eventLine(event: RunEvent): string | null {
       return null;
     case 'call-settled': {
       const u = event.usage;
+      if (event.status === 'replayed') return `call #${event.seq} ${event.model}  replayed from the journal  $0`;
       const tokens = u ? `${u.inputTokens} in${u.cachedInputTokens ? ` (${u.cachedInputTokens} cached)` : ''} / ${u.outputTokens} out` : event.status;
       const failed = event.error && event.status !== 'ok' ? `  (${event.error})` : '';
       return `call #${event.seq} ${event.model}${event.stream ? ' stream' : ''}  ${tokens}  ${formatUsd(event.costNano)}${failed}`;
@@ -27,6 +28,8 @@ export function eventLine(event: RunEvent): string | null {
       return `refused call #${event.seq} ${event.model}: ${event.message}`;
     case 'stopping':
       return `stopping the run (${event.reason}): ${event.message}`;
+    case 'checkpoint':
+      return event.deduplicated ? null : `checkpoint ${event.seq} "${event.name}" saved (${event.id}, ${event.sizeBytes} bytes)`;
   }
 }
 

@@ -39,5 +39,7 @@ export function foldEvent(state: LiveState, event: RunEvent): LiveState {
       return { ...state, refused: state.refused + 1, recent };
     case 'stopping':
       return { ...state, stopping: event.message, recent };
+    case 'checkpoint':
+      return { ...state, recent };
   }
 }

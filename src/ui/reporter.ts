@@ -18,7 +18,11 @@ export interface RunSummary {
   budgetNano: Nano | null;
   spentNano: Nano;
   llmCalls: number;
+  /** Calls refused in this attempt. */
   deniedCalls: number;
+  /** Calls served from the journal in this attempt (resume). */
+  replayedCalls: number;
+  attempt: number;
   estimatedCalls: number;
   byModel: ModelBreakdown[];
   durationMs: number;

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import { parseBudget, resolveRunOptions } from '../config/run-options.js';
+import { UsageError } from '../errors.js';
+import { RunStore } from '../store/run-store.js';
+import type { CliContext } from './context.js';
+import { executeRun } from './run.js';
+import { openExistingStore, requireStopped, unknownRun } from './run-lookup.js';
+
+export interface ResumeFlags {
+  budget?: string;
+  replay?: boolean;
+  journal?: boolean;
+  report?: string;
+  db?: string;
+  grace?: string;
+  node?: string;
+}
+
+/**
+ * `wflo resume <run-id>`: relaunches the run's script and arguments in the current environment.
+ * The run's budget covers all its attempts; `lastCheckpoint()` returns its head.
+ */
+export async function resumeCommand(runId: string, flags: ResumeFlags, ctx: CliContext): Promise<number> {
+  const { db, path: dbPath } = openExistingStore(ctx, flags.db);
+  let run;
+  try {
+    run = new RunStore(db).getRun(runId);
+  } finally {
+    db.close();
+  }
+  if (!run) throw unknownRun(runId);
+  requireStopped(run, 'resume it');
+  const cwd = fs.existsSync(run.cwd) ? run.cwd : ctx.cwd;
+  const options = resolveRunOptions(run.script, run.args, {
+    onBudget: run.onBudget, simulate: run.simulated, db: dbPath, report: flags.report, grace: flags.grace, node: flags.node,
+    journal: flags.journal ?? run.journal,
+  }, cwd, ctx.env);
+  options.budgetNano = flags.budget !== undefined ? parseBudget(flags.budget, '--budget') : run.budgetNano;
+  if (options.budgetNano !== null && options.budgetNano <= run.spentNano) {
+    throw new UsageError(`run ${run.id} has already spent its budget; pass a larger --budget to resume it`);
+  }
+  return executeRun(options, ctx, { runId: run.id, spentNano: run.spentNano, replayAll: flags.replay === true });
+}

@@ -1,0 +1,35 @@
+import { resolveDbPath } from '../config/run-options.js';
+import { loadConfig } from '../config/load-config.js';
+import { UsageError } from '../errors.js';
+import { openDatabase } from '../store/open-database.js';
+import type { RunRecord, RunStatus } from '../store/types.js';
+import type { CliContext } from './context.js';
+import type Database from 'better-sqlite3';
+
+/** The store a read command works on: --db, WFLO_DB, the config's db, or .wflo/wflo.db. It must exist. */
+export function openExistingStore(ctx: CliContext, dbFlag: string | undefined): { db: Database.Database; path: string } {
+  const file = resolveDbPath(ctx.cwd, ctx.env, dbFlag, loadConfig(ctx.cwd).config.db);
+  return { db: openDatabase(file, { create: false }), path: file };
+}
+
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/** True while the run's wflo is alive. A run marked running whose wflo is gone was cut off. */
+export function isRunning(run: RunRecord): boolean {
+  return run.status === 'running' && isAlive(run.supervisorPid);
+}
+
+/** The status to show: a run still marked running whose wflo is gone was interrupted. */
+export function shownStatus(run: RunRecord): RunStatus {
+  return run.status === 'running' && !isRunning(run) ? 'interrupted' : run.status;
+}
+
+export function requireStopped(run: RunRecord, action: string): void {
+  if (isRunning(run)) throw new UsageError(`run ${run.id} is still running (wflo pid ${run.supervisorPid}); stop it before you ${action}`);
+}
+
+export function unknownRun(runId: string): UsageError {
+  return new UsageError(`no run with id "${runId}" (see \`wflo status\`)`);
+}
