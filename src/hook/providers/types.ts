@@ -1,15 +1,7 @@
-import type { Endpoint, Provider, Usage } from '../../protocol/messages.js';
+import type { ReserveMessage, Usage } from '../../protocol/messages.js';
 
-/** What the hook learned from a request before it leaves the process. */
-export interface LlmRequest {
-  provider: Provider;
-  endpoint: Endpoint;
-  model: string;
-  stream: boolean;
-  /** Upper bound on input tokens. */
-  inputTokensMax: number;
-  /** Output ceiling set by the request, or null when it sets none. */
-  outputTokensMax: number | null;
+/** What the hook learned from a request before it leaves the process: what it reserves with, and what it sends. */
+export interface LlmRequest extends Pick<ReserveMessage, 'provider' | 'endpoint' | 'model' | 'stream' | 'inputTokensMax' | 'outputTokensMax'> {
   /** The body to send: the original, or one that also asks the provider for stream usage. */
   body: string;
   /** True when wflo asked for stream usage the caller did not: those chunks must be hidden. */
