@@ -62,7 +62,7 @@ describe('input bound and protocol', () => {
   it('rejects malformed hook messages', () => {
     expect(parseHookMessage('{"type":"reserve","rid":1}')).toBeUndefined();
     expect(parseHookMessage('not json')).toBeUndefined();
-    expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null}'))
+    expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null,"journal":null}'))
       .toMatchObject({ type: 'settle', callId: 1 });
   });
 });
