@@ -90,7 +90,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       });
       throw err;
     }
-    return tapResponse(request, response, journal, (result) => {
+    return await tapResponse(request, response, journal, (result) => {
       connection.settle({
         callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
         latencyMs: performance.now() - started, model: result.model, error: result.error,

@@ -98,33 +98,46 @@ function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: 
   });
 }
 
-function jsonTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: boolean, done: Done): ReadableStream<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  return wrapBody(body, (chunk) => { chunks.push(chunk); return chunk; }, (error) => {
-    let found: UsageResult = { usage: null, model: null };
-    let problem = error;
-    const bytes = Buffer.concat(chunks);
-    if (!error) {
-      try { found = jsonUsage(request, bytes.toString('utf8')); } catch { problem = 'the provider answered malformed JSON'; }
-    }
-    done(finished(found, problem, keep ? bytes : null));
-    return null;
-  });
+/** The outcome of a plain (JSON) body, read whole. */
+function jsonOutcome(request: LlmRequest, bytes: Buffer, keep: boolean): CallOutcome {
+  try {
+    return finished(jsonUsage(request, bytes.toString('utf8')), null, keep ? bytes : null);
+  } catch {
+    return finished({ usage: null, model: null }, 'the provider answered malformed JSON', null);
+  }
+}
+
+function failingBody(error: unknown): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start(controller) { controller.error(error); } });
 }
 
 /**
  * Returns the response the caller gets: same status, headers and bytes (less any usage wflo
  * asked for itself). With `keep`, the bytes the caller received come back in the outcome.
+ * A plain body is read whole at once (the SDK would read it whole anyway), so its usage is
+ * settled before the caller parses it; a stream is tapped as the caller reads it.
  */
-export function tapResponse(request: LlmRequest, response: Response, keep: boolean, done: Done): Response {
+export async function tapResponse(request: LlmRequest, response: Response, keep: boolean, done: Done): Promise<Response> {
   if (response.status >= 400 || !response.body) {
     // Providers do not bill refused requests.
     done({ outcome: 'error', usage: null, model: null, error: `HTTP ${response.status}`, delivered: null });
     return response;
   }
-  const isStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
-  const body = isStream ? streamTap(request, response.body, keep ? [] : null, done) : jsonTap(request, response.body, keep, done);
-  const tapped = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+  let tapped: Response;
+  if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+    tapped = new Response(streamTap(request, response.body, keep ? [] : null, done), init);
+  } else {
+    try {
+      const bytes = Buffer.from(await response.arrayBuffer());
+      done(jsonOutcome(request, bytes, keep));
+      tapped = new Response(bytes, init);
+    } catch (err) {
+      // The body broke: the caller meets the same error when it reads it, as it would have.
+      done({ outcome: 'incomplete', usage: null, model: null, error: err instanceof Error ? err.message : String(err), delivered: null });
+      tapped = new Response(failingBody(err), init);
+    }
+  }
   Object.defineProperty(tapped, 'url', { value: response.url });
   return tapped;
 }

@@ -29,6 +29,12 @@ export interface NewCheckpoint {
   createdAt: number;
 }
 
+/** The head as the supervisor tracks it in memory while a run is live. */
+export interface KnownHead {
+  head: Pick<CheckpointRecord, 'id' | 'seq' | 'name' | 'stateHash'> | null;
+  nextSeq: number;
+}
+
 export type SaveResult =
   | { saved: true; id: string; seq: number; deduplicated: boolean }
   | { saved: false; reason: 'need_full' };
@@ -69,21 +75,30 @@ export class CheckpointStore {
     this.payloadStmt = db.prepare('SELECT id, base_id, payload FROM checkpoints WHERE id = ?');
   }
 
-  save(c: NewCheckpoint): SaveResult {
+  /**
+   * Stores a checkpoint and makes it the head, in one transaction. `known` is what the caller
+   * already knows of the head (to skip the look-ups on the hot path); pass null to look them up.
+   */
+  save(c: NewCheckpoint, known: KnownHead | null = null): SaveResult {
     return this.db.transaction((): SaveResult => {
-      const head = this.head(c.runId);
+      const head = known ? known.head : this.head(c.runId) ?? null;
       // The same state under the same name as the head is not stored twice.
       if (head && head.stateHash === c.hash && head.name === c.name) return { saved: true, id: head.id, seq: head.seq, deduplicated: true };
-      if (c.base !== null) {
+      if (c.base !== null && c.base !== head?.id) {
         const base = this.db.prepare('SELECT run_id FROM checkpoints WHERE id = ?').get(c.base) as { run_id: string } | undefined;
         if (base?.run_id !== c.runId) return { saved: false, reason: 'need_full' };
       }
-      const { seq } = this.nextSeqStmt.get(c.runId) as { seq: number };
+      const seq = known ? known.nextSeq : (this.nextSeqStmt.get(c.runId) as { seq: number }).seq;
       const id = `cp-${crypto.randomBytes(5).toString('hex')}`;
       this.insertStmt.run(id, c.runId, seq, c.name, c.hash, c.size, c.base, zlib.deflateRawSync(c.payload), c.spentNano, c.attempt, c.createdAt);
       this.setHeadStmt.run(id, c.runId);
       return { saved: true, id, seq, deduplicated: false };
     })();
+  }
+
+  /** The next sequence number of a run's checkpoints. */
+  nextSeq(runId: string): number {
+    return (this.nextSeqStmt.get(runId) as { seq: number }).seq;
   }
 
   head(runId: string): CheckpointRecord | undefined {

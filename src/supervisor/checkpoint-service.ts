@@ -1,5 +1,5 @@
 import type { CheckpointMessage, SupervisorMessage } from '../protocol/messages.js';
-import type { CheckpointStore } from '../store/checkpoint-store.js';
+import type { CheckpointStore, KnownHead } from '../store/checkpoint-store.js';
 import type { EventSink } from './events.js';
 
 export interface CheckpointServiceOptions {
@@ -11,23 +11,31 @@ export interface CheckpointServiceOptions {
   emit: EventSink;
 }
 
-/** Answers the SDK's checkpoint requests and knows the run's head (calls are filed after it). */
+/**
+ * Answers the SDK's checkpoint requests. While the run is live nothing else writes its
+ * checkpoints, so the head is kept in memory: a save is one insert, no look-ups.
+ */
 export class CheckpointService {
-  private headSeqNow: number;
+  private readonly known: KnownHead;
 
   constructor(private readonly o: CheckpointServiceOptions) {
-    this.headSeqNow = o.store.head(o.runId)?.seq ?? 0;
+    const head = o.store.head(o.runId);
+    this.known = { head: head ?? null, nextSeq: o.store.nextSeq(o.runId) };
   }
 
-  headSeq(): number { return this.headSeqNow; }
+  /** The head checkpoint's sequence number (0 before any): calls are filed after it. */
+  headSeq(): number { return this.known.head?.seq ?? 0; }
 
   save(m: CheckpointMessage): SupervisorMessage {
     const result = this.o.store.save({
       runId: this.o.runId, name: m.name, payload: m.payload, base: m.base, hash: m.hash, size: m.size,
       spentNano: this.o.spent(), attempt: this.o.attempt, createdAt: this.o.clock(),
-    });
+    }, this.known);
     if (!result.saved) return { type: 'failed', rid: m.rid, code: 'need_full', message: 'send the whole state' };
-    this.headSeqNow = result.seq;
+    if (!result.deduplicated) {
+      this.known.head = { id: result.id, seq: result.seq, name: m.name, stateHash: m.hash };
+      this.known.nextSeq = result.seq + 1;
+    }
     this.o.emit({ type: 'checkpoint', id: result.id, seq: result.seq, name: m.name, sizeBytes: m.size, deduplicated: result.deduplicated });
     return { type: 'checkpoint-saved', rid: m.rid, id: result.id, seq: result.seq, deduplicated: result.deduplicated };
   }

@@ -8,6 +8,30 @@ export interface HookHandlers {
   request(connection: number, pid: number, message: HookRequest): SupervisorMessage;
   settle(connection: number, message: SettleMessage): void;
   closed(connection: number): void;
+  /** Runs the handling of one batch of messages (e.g. in one database transaction). */
+  batch<T>(work: () => T): T;
+}
+
+/** Handles every complete line buffered for one connection; returns the replies to send. */
+function handleLines(connection: number, socket: net.Socket, state: { pid: number; buffered: string }, handlers: HookHandlers): string {
+  let replies = '';
+  let newline = state.buffered.indexOf('\n');
+  while (newline !== -1) {
+    const message = parseHookMessage(state.buffered.slice(0, newline));
+    state.buffered = state.buffered.slice(newline + 1);
+    newline = state.buffered.indexOf('\n');
+    if (!message) continue;
+    if (message.type === 'hello') {
+      if (message.v !== PROTOCOL_VERSION) { socket.destroy(); return ''; }
+      state.pid = message.pid;
+      handlers.hello(connection, message);
+    } else if (message.type === 'settle') {
+      handlers.settle(connection, message);
+    } else {
+      replies += `${JSON.stringify(handlers.request(connection, state.pid, message))}\n`;
+    }
+  }
+  return replies;
 }
 
 /** Listens on a Unix socket for the hooks of a run's processes; JSON lines both ways. */
@@ -36,27 +60,12 @@ export class IpcServer {
     const connection = this.nextConnection++;
     this.sockets.add(socket);
     socket.setEncoding('utf8');
-    let pid = 0;
-    let buffered = '';
+    const state = { pid: 0, buffered: '' };
     socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline = buffered.indexOf('\n');
-      let replies = '';
-      while (newline !== -1) {
-        const message = parseHookMessage(buffered.slice(0, newline));
-        buffered = buffered.slice(newline + 1);
-        newline = buffered.indexOf('\n');
-        if (!message) continue;
-        if (message.type === 'hello') {
-          if (message.v !== PROTOCOL_VERSION) { socket.destroy(); return; }
-          pid = message.pid;
-          handlers.hello(connection, message);
-        } else if (message.type === 'settle') {
-          handlers.settle(connection, message);
-        } else {
-          replies += `${JSON.stringify(handlers.request(connection, pid, message))}\n`;
-        }
-      }
+      state.buffered += chunk;
+      if (!state.buffered.includes('\n')) return;
+      // Everything that arrived together is handled together: one commit for a burst of calls.
+      const replies = handlers.batch(() => handleLines(connection, socket, state, handlers));
       if (replies) socket.write(replies);
     });
     socket.on('error', () => { /* a process that dies mid-write; 'close' follows */ });

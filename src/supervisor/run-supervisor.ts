@@ -117,6 +117,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     },
     settle: (connection, m) => accountant.settle(connection, m),
     closed: (connection) => accountant.abandonConnection(connection),
+    batch: (work) => store.transaction(work),
   });
   let simulator: FakeProvider | null = null;
   const offSignal = ctx.onSignal((signal) => stop('interrupted', `wflo received ${signal}`, 128 + (SIGNAL_NUMBERS[signal] ?? 2), signal));
