@@ -35,17 +35,17 @@ export async function checkpoint(name: string, state: unknown): Promise<string |
   const link = hookLink();
   if (!link) return undefined;
   if (typeof name !== 'string' || name.length === 0) throw new TypeError('wflo: checkpoint(name, state) needs a non-empty name');
-  const encoded = encodeState(state);
+  const base = link.checkpointBase;
+  const encoded = encodeState(state, base);
   const size = Buffer.byteLength(encoded.json);
   const hash = createHash('sha256').update(encoded.json).digest('hex');
-  const base = link.checkpointBase;
   const delta = base && encoded.keys && base.chain < MAX_DELTA_CHAIN ? deltaJson(base.keys, encoded.keys, encoded.json.length) : null;
   let answer = delta !== null && base ? await send(link, name, delta, base.id, hash, size) : await send(link, name, encoded.json, null, hash, size);
   if (!(answer instanceof Error) && answer.type === 'failed' && answer.code === 'need_full') {
     answer = await send(link, name, encoded.json, null, hash, size);
   }
   const saved = answerOf(answer, 'checkpoint-saved');
-  if (encoded.keys) link.checkpointBase = { id: saved.id, keys: encoded.keys, chain: delta !== null && base ? base.chain + 1 : 0 };
+  if (encoded.keys && encoded.raw) link.checkpointBase = { id: saved.id, raw: encoded.raw, keys: encoded.keys, chain: delta !== null && base ? base.chain + 1 : 0 };
   else delete link.checkpointBase;
   return saved.id;
 }

@@ -23,7 +23,7 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** A validated copy of `value`: JSON data only, secrets redacted. Throws CheckpointStateError naming the path. */
+/** A validated copy of `value`: JSON data only, secrets redacted. Throws CheckpointStateError naming the path. Slow: used to explain a refusal. */
 export function cleanState(value: unknown, path = 'state', seen = new Set<object>()): unknown {
   switch (typeof value) {
     case 'string': return redact(value);
@@ -45,7 +45,10 @@ export function cleanState(value: unknown, path = 'state', seen = new Set<object
         const out: Record<string, unknown> = {};
         for (const [key, item] of Object.entries(value)) {
           // An undefined property is simply absent, as in JSON.
-          if (item !== undefined) out[key] = cleanState(item, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, seen);
+          if (item === undefined) continue;
+          const value = cleanState(item, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, seen);
+          // defineProperty: a key named "__proto__" stays an own property.
+          Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
         }
         copy = out;
       } else {
@@ -59,19 +62,64 @@ export function cleanState(value: unknown, path = 'state', seen = new Set<object
   }
 }
 
+/** Thrown inside JSON.stringify's replacer; the slow walk then finds the exact path. */
+const NOT_JSON = Symbol('not JSON data');
+
+/** Fast check during serialisation: anything JSON would silently drop or change. */
+function checkValue(this: unknown, key: string, value: unknown): unknown {
+  const original: unknown = (this as Record<string, unknown>)[key];
+  switch (typeof original) {
+    case 'function': case 'symbol': throw NOT_JSON;
+    case 'undefined': if (Array.isArray(this)) throw NOT_JSON; break;
+    case 'number': if (!Number.isFinite(original)) throw NOT_JSON; break;
+    case 'object': if (original !== null && !Array.isArray(original) && !isPlainObject(original)) throw NOT_JSON; break;
+    default: break;
+  }
+  return value;
+}
+
+/** JSON text of a value that must be JSON data; a value that is not gets the precise error. */
+function stringifyData(value: unknown, path: string): string {
+  try {
+    const text = JSON.stringify(value, checkValue);
+    if (text === undefined) throw NOT_JSON;
+    return text;
+  } catch (err) {
+    // Cycles and BigInt throw TypeError; the replacer throws NOT_JSON. Name the culprit.
+    cleanState(value, path);
+    throw err;
+  }
+}
+
 /** The state as JSON text, and (for a plain object) each top-level key's JSON, for deltas. */
 export interface EncodedState {
   json: string;
+  /** Each key's JSON as serialised (before redaction), to spot changes next time. */
+  raw: Map<string, string> | null;
+  /** Each key's JSON as stored (redacted). */
   keys: Map<string, string> | null;
 }
 
-export function encodeState(state: unknown): EncodedState {
-  const clean = cleanState(state);
-  if (clean === null || typeof clean !== 'object' || Array.isArray(clean)) return { json: JSON.stringify(clean), keys: null };
+/**
+ * Serialises, checks and redacts a state. Given the previous state's key texts, unchanged
+ * keys reuse their redacted text: the work that grows with the state is one JSON.stringify.
+ */
+export function encodeState(state: unknown, previous?: { raw: Map<string, string>; keys: Map<string, string> }): EncodedState {
+  if (state === null || typeof state !== 'object' || Array.isArray(state) || !isPlainObject(state)) {
+    return { json: redact(stringifyData(state, 'state')), raw: null, keys: null };
+  }
+  const raw = new Map<string, string>();
   const keys = new Map<string, string>();
-  for (const [key, value] of Object.entries(clean)) keys.set(key, JSON.stringify(value));
-  const json = `{${[...keys].map(([key, text]) => `${JSON.stringify(key)}:${text}`).join(',')}}`;
-  return { json, keys };
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(state)) {
+    if (value === undefined) continue;
+    const text = stringifyData(value, /^[A-Za-z_$][\w$]*$/.test(key) ? `state.${key}` : `state[${JSON.stringify(key)}]`);
+    const stored = previous?.raw.get(key) === text ? (previous.keys.get(key) ?? redact(text)) : redact(text);
+    raw.set(key, text);
+    keys.set(key, stored);
+    parts.push(`${redact(JSON.stringify(key))}:${stored}`);
+  }
+  return { json: `{${parts.join(',')}}`, raw, keys };
 }
 
 /** The keys that changed since `before`, as delta JSON; null when a delta would not be worth it. */

@@ -50,26 +50,28 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX llm_calls_run ON llm_calls (run_id);`,
   `ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
-   ALTER TABLE runs ADD COLUMN head_checkpoint TEXT;
    ALTER TABLE runs ADD COLUMN journal INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE llm_calls ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE llm_calls ADD COLUMN after_checkpoint_seq INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE llm_calls ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;
+   -- Keyed by (run, seq) without a rowid: one b-tree fewer to write per checkpoint.
+   -- The head of a run is its last checkpoint not superseded.
    CREATE TABLE checkpoints (
-     id TEXT PRIMARY KEY,
      run_id TEXT NOT NULL REFERENCES runs (id),
      seq INTEGER NOT NULL,
+     id TEXT NOT NULL UNIQUE,
      name TEXT NOT NULL,
      state_hash TEXT NOT NULL,
      size_bytes INTEGER NOT NULL,
-     base_id TEXT REFERENCES checkpoints (id),
+     base_id TEXT,
+     deflated INTEGER NOT NULL,
      payload BLOB NOT NULL,
      spent_nano INTEGER NOT NULL,
      attempt INTEGER NOT NULL,
      superseded INTEGER NOT NULL DEFAULT 0,
      created_at INTEGER NOT NULL,
-     UNIQUE (run_id, seq)
-   );
+     PRIMARY KEY (run_id, seq)
+   ) WITHOUT ROWID;
    CREATE TABLE journal (
      id INTEGER PRIMARY KEY,
      run_id TEXT NOT NULL REFERENCES runs (id),

@@ -11,7 +11,8 @@ interface RunRow {
 
 /** Billed calls: not the refused ones, not the ones served from the journal. */
 const BILLED = `status NOT IN ('denied', 'replayed')`;
-const RUN_COLUMNS = `r.*, (SELECT COUNT(*) FROM llm_calls c WHERE c.run_id = r.id AND c.${BILLED}) AS llm_calls`;
+const RUN_COLUMNS = `r.*, (SELECT COUNT(*) FROM llm_calls c WHERE c.run_id = r.id AND c.${BILLED}) AS llm_calls,
+  (SELECT k.id FROM checkpoints k WHERE k.run_id = r.id AND k.superseded = 0 ORDER BY k.seq DESC LIMIT 1) AS head_checkpoint`;
 
 function toRun(row: RunRow): RunRecord {
   return {
@@ -41,6 +42,8 @@ export class RunStore {
   private readonly insertCallStmt: Database.Statement;
   private readonly settleCallStmt: Database.Statement;
   private readonly setSpentStmt: Database.Statement;
+  /** Built once: better-sqlite3 makes a new wrapper per db.transaction() call. */
+  private readonly inTransaction: <T>(work: () => T) => T;
 
   constructor(private readonly db: Database.Database) {
     this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
@@ -52,11 +55,13 @@ export class RunStore {
       latency_ms = @latencyMs, response_model = @responseModel, error = @error, ended_at = @endedAt
       WHERE run_id = @runId AND seq = @seq`);
     this.setSpentStmt = db.prepare('UPDATE runs SET spent_nano = ? WHERE id = ?');
+    const wrapped = db.transaction((work: () => unknown) => work());
+    this.inTransaction = <T>(work: () => T): T => wrapped(work) as T;
   }
 
   /** Runs `work` in one transaction (e.g. a call's settlement and its journal entry). */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.inTransaction(work);
   }
 
   createRun(run: Omit<RunRecord, 'llmCalls' | 'endedAt' | 'exitCode' | 'error' | 'attempts' | 'headCheckpoint'>): void {
@@ -90,18 +95,18 @@ export class RunStore {
    */
   insertCall(call: NewCall, runSpentNano: Nano): void {
     const estimated = call.status === 'in_flight' ? 1 : 0;
-    this.db.transaction(() => {
+    this.inTransaction(() => {
       this.insertCallStmt.run({
         ...call, stream: call.stream ? 1 : 0, priced: call.priced ? 1 : 0,
         costNano: call.status === 'in_flight' ? call.reservedNano : 0, estimated,
       });
       this.setSpentStmt.run(runSpentNano, call.runId);
-    })();
+    });
   }
 
   settleCall(runId: string, seq: number, s: CallSettlement, runSpentNano: Nano): void {
     const u = s.usage;
-    this.db.transaction(() => {
+    this.inTransaction(() => {
       this.settleCallStmt.run({
         runId, seq, status: s.status, estimated: s.estimated ? 1 : 0,
         inputTokens: u?.inputTokens ?? 0, cachedInputTokens: u?.cachedInputTokens ?? 0, cacheWriteTokens: u?.cacheWriteTokens ?? 0,
@@ -109,7 +114,7 @@ export class RunStore {
         httpStatus: s.httpStatus, latencyMs: s.latencyMs, responseModel: s.responseModel, error: s.error, endedAt: s.endedAt,
       });
       this.setSpentStmt.run(runSpentNano, runId);
-    })();
+    });
   }
 
   getRun(id: string): RunRecord | undefined {

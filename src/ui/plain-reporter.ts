@@ -6,6 +6,7 @@ import type { Reporter, RunInfo, RunSummary } from './reporter.js';
 /** Plain lines on stderr (CI, pipes): the script keeps the terminal and stdout to itself. */
 export class PlainReporter implements Reporter {
   readonly ownsTerminal = false;
+  private checkpoints = 0;
 
   constructor(private readonly err: NodeJS.WritableStream) {}
 
@@ -18,6 +19,8 @@ export class PlainReporter implements Reporter {
   }
 
   event = (event: RunEvent): void => {
+    // A graph may checkpoint every step: count them rather than print a line each.
+    if (event.type === 'checkpoint') { if (!event.deduplicated) this.checkpoints++; return; }
     const text = eventLine(event);
     if (text) this.line(text);
   };
@@ -28,6 +31,7 @@ export class PlainReporter implements Reporter {
     for (const m of s.byModel) {
       this.line(`  ${m.provider}/${m.model}: ${m.calls} calls, ${m.inputTokens} in / ${m.outputTokens} out, ${formatUsd(m.costNano)}`);
     }
+    if (this.checkpoints > 0) this.line(`  ${this.checkpoints} checkpoint${this.checkpoints === 1 ? '' : 's'} saved (wflo checkpoints ${s.runId})`);
     this.line(summaryLine(s));
   }
 }
