@@ -82,6 +82,7 @@ export const MIGRATIONS: readonly string[] = [
      superseded INTEGER NOT NULL DEFAULT 0,
      http_status INTEGER NOT NULL,
      content_type TEXT NOT NULL,
+     deflated INTEGER NOT NULL,
      body BLOB NOT NULL,
      created_at INTEGER NOT NULL
    );
