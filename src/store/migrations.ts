@@ -48,7 +48,7 @@ export const MIGRATIONS: readonly string[] = [
      ended_at INTEGER,
      UNIQUE (run_id, seq)
    );
-   CREATE INDEX llm_calls_run ON llm_calls (run_id);`,
+   -- UNIQUE (run_id, seq) also serves look-ups by run: no second index to write per call.`,
   `ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE runs ADD COLUMN journal INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE llm_calls ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
@@ -85,6 +85,5 @@ export const MIGRATIONS: readonly string[] = [
      deflated INTEGER NOT NULL,
      body BLOB NOT NULL,
      created_at INTEGER NOT NULL
-   );
-   CREATE INDEX journal_run ON journal (run_id, after_checkpoint_seq);`,
+   );`,
 ];

@@ -11,7 +11,9 @@ interface RunRow {
 
 /** Billed calls: not the refused ones, not the ones served from the journal. */
 const BILLED = `status NOT IN ('denied', 'replayed')`;
+// Spent is the sum of the run's calls (in-flight ones at their reservation): right even if wflo died mid-run.
 const RUN_COLUMNS = `r.*, (SELECT COUNT(*) FROM llm_calls c WHERE c.run_id = r.id AND c.${BILLED}) AS llm_calls,
+  (SELECT COALESCE(SUM(c.cost_nano), 0) FROM llm_calls c WHERE c.run_id = r.id) AS spent_nano,
   (SELECT k.id FROM checkpoints k WHERE k.run_id = r.id AND k.superseded = 0 ORDER BY k.seq DESC LIMIT 1) AS head_checkpoint`;
 
 function toRun(row: RunRow): RunRecord {
@@ -41,7 +43,6 @@ function toRun(row: RunRow): RunRecord {
 export class RunStore {
   private readonly insertCallStmt: Database.Statement;
   private readonly settleCallStmt: Database.Statement;
-  private readonly setSpentStmt: Database.Statement;
   /** Built once: better-sqlite3 makes a new wrapper per db.transaction() call. */
   private readonly inTransaction: <T>(work: () => T) => T;
 
@@ -54,7 +55,6 @@ export class RunStore {
       output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cost_nano = @costNano, http_status = @httpStatus,
       latency_ms = @latencyMs, response_model = @responseModel, error = @error, ended_at = @endedAt
       WHERE run_id = @runId AND seq = @seq`);
-    this.setSpentStmt = db.prepare('UPDATE runs SET spent_nano = ? WHERE id = ?');
     const wrapped = db.transaction((work: () => unknown) => work());
     this.inTransaction = <T>(work: () => T): T => wrapped(work) as T;
   }
@@ -90,30 +90,23 @@ export class RunStore {
   }
 
   /**
-   * Records a call the moment it is granted (charged at its reservation until settled) or denied.
-   * `runSpentNano` counts in-flight calls at their reservations: a crash of wflo loses no money.
+   * Records a call the moment it is granted or denied. An in-flight call is charged at its
+   * reservation until settled, so the run's spend (the sum of its calls) survives a crash of wflo.
    */
-  insertCall(call: NewCall, runSpentNano: Nano): void {
-    const estimated = call.status === 'in_flight' ? 1 : 0;
-    this.inTransaction(() => {
-      this.insertCallStmt.run({
-        ...call, stream: call.stream ? 1 : 0, priced: call.priced ? 1 : 0,
-        costNano: call.status === 'in_flight' ? call.reservedNano : 0, estimated,
-      });
-      this.setSpentStmt.run(runSpentNano, call.runId);
+  insertCall(call: NewCall): void {
+    const inFlight = call.status === 'in_flight';
+    this.insertCallStmt.run({
+      ...call, stream: call.stream ? 1 : 0, priced: call.priced ? 1 : 0, costNano: inFlight ? call.reservedNano : 0, estimated: inFlight ? 1 : 0,
     });
   }
 
-  settleCall(runId: string, seq: number, s: CallSettlement, runSpentNano: Nano): void {
+  settleCall(runId: string, seq: number, s: CallSettlement): void {
     const u = s.usage;
-    this.inTransaction(() => {
-      this.settleCallStmt.run({
+    this.settleCallStmt.run({
         runId, seq, status: s.status, estimated: s.estimated ? 1 : 0,
         inputTokens: u?.inputTokens ?? 0, cachedInputTokens: u?.cachedInputTokens ?? 0, cacheWriteTokens: u?.cacheWriteTokens ?? 0,
         outputTokens: u?.outputTokens ?? 0, reasoningTokens: u?.reasoningTokens ?? 0, costNano: s.costNano,
         httpStatus: s.httpStatus, latencyMs: s.latencyMs, responseModel: s.responseModel, error: s.error, endedAt: s.endedAt,
-      });
-      this.setSpentStmt.run(runSpentNano, runId);
     });
   }
 

@@ -146,7 +146,7 @@ export class CallAccountant {
       store.settleCall(runId, call.seq, {
         status, estimated: status === 'estimated', usage: status === 'ok' ? usage : null, costNano: cost,
         httpStatus, latencyMs, responseModel, error, endedAt,
-      }, ledger.spent + ledger.reserved);
+      });
       if (journal) {
         this.o.journal?.add(runId, { callSeq: call.seq, requestKey: journal.requestKey, httpStatus: httpStatus ?? 200,
           contentType: journal.contentType, body: journal.body }, call.afterCheckpointSeq, this.o.attempt, endedAt);
@@ -161,10 +161,10 @@ export class CallAccountant {
   }
 
   private record(seq: number, pid: number, r: ReserveMessage, status: 'in_flight' | 'denied' | 'replayed', reserved: Nano, priced: boolean, error: string | null): void {
-    const { ledger, store, runId } = this.o;
+    const { store, runId } = this.o;
     store.insertCall({
       runId, seq, pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
       status, priced, reservedNano: reserved, startedAt: this.o.clock(), error, attempt: this.o.attempt, afterCheckpointSeq: this.o.headSeq(),
-    }, ledger.spent + ledger.reserved);
+    });
   }
 }

@@ -12,23 +12,26 @@ export interface HookHandlers {
   batch<T>(work: () => T): T;
 }
 
+/** One hook's connection: who it is and what it sent that is not handled yet. */
+interface Peer { connection: number; socket: net.Socket; pid: number; buffered: string }
+
 /** Handles every complete line buffered for one connection; returns the replies to send. */
-function handleLines(connection: number, socket: net.Socket, state: { pid: number; buffered: string }, handlers: HookHandlers): string {
+function handleLines(peer: Peer, handlers: HookHandlers): string {
   let replies = '';
-  let newline = state.buffered.indexOf('\n');
+  let newline = peer.buffered.indexOf('\n');
   while (newline !== -1) {
-    const message = parseHookMessage(state.buffered.slice(0, newline));
-    state.buffered = state.buffered.slice(newline + 1);
-    newline = state.buffered.indexOf('\n');
+    const message = parseHookMessage(peer.buffered.slice(0, newline));
+    peer.buffered = peer.buffered.slice(newline + 1);
+    newline = peer.buffered.indexOf('\n');
     if (!message) continue;
     if (message.type === 'hello') {
-      if (message.v !== PROTOCOL_VERSION) { socket.destroy(); return ''; }
-      state.pid = message.pid;
-      handlers.hello(connection, message);
+      if (message.v !== PROTOCOL_VERSION) { peer.socket.destroy(); return ''; }
+      peer.pid = message.pid;
+      handlers.hello(peer.connection, message);
     } else if (message.type === 'settle') {
-      handlers.settle(connection, message);
+      handlers.settle(peer.connection, message);
     } else {
-      replies += `${JSON.stringify(handlers.request(connection, state.pid, message))}\n`;
+      replies += `${JSON.stringify(handlers.request(peer.connection, peer.pid, message))}\n`;
     }
   }
   return replies;
@@ -41,6 +44,8 @@ export class IpcServer {
   private nextConnection = 1;
   private closed = false;
   private idle: (() => void) | undefined;
+  private readonly ready = new Set<Peer>();
+  private flushScheduled = false;
 
   private constructor(readonly socketPath: string, handlers: HookHandlers) {
     this.server = net.createServer((socket) => this.accept(socket, handlers));
@@ -60,20 +65,36 @@ export class IpcServer {
     const connection = this.nextConnection++;
     this.sockets.add(socket);
     socket.setEncoding('utf8');
-    const state = { pid: 0, buffered: '' };
+    const peer: Peer = { connection, socket, pid: 0, buffered: '' };
     socket.on('data', (chunk: string) => {
-      state.buffered += chunk;
-      if (!state.buffered.includes('\n')) return;
-      // Everything that arrived together is handled together: one commit for a burst of calls.
-      const replies = handlers.batch(() => handleLines(connection, socket, state, handlers));
-      if (replies) socket.write(replies);
+      peer.buffered += chunk;
+      if (!peer.buffered.includes('\n')) return;
+      this.ready.add(peer);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush(handlers));
+      }
     });
     socket.on('error', () => { /* a process that dies mid-write; 'close' follows */ });
     socket.on('close', () => {
+      // Its last reports may still be waiting for this turn's flush: handle them before it counts as gone.
+      if (this.ready.delete(peer)) handlers.batch(() => handleLines(peer, handlers));
       this.sockets.delete(socket);
       handlers.closed(connection);
       if (this.sockets.size === 0) this.idle?.();
     });
+  }
+
+  /**
+   * Handles everything that arrived in this turn of the event loop, from every process, in one
+   * transaction, then answers: every grant is recorded before it is sent, at one commit per turn.
+   */
+  private flush(handlers: HookHandlers): void {
+    this.flushScheduled = false;
+    const peers = [...this.ready];
+    this.ready.clear();
+    const replies = handlers.batch(() => peers.map((peer) => handleLines(peer, handlers)));
+    peers.forEach((peer, i) => { if (replies[i]) peer.socket.write(replies[i]); });
   }
 
   /** Resolves once every hook has disconnected (its last reports read), or after `timeoutMs`. */

@@ -79,6 +79,11 @@ export class ChatStreamTracker implements StreamTracker {
 
   onEvent(data: string): string | null {
     if (!data.includes('"usage"')) return data;
+    if (this.hideUsage && data.includes('"usage":null')) {
+      // Every chunk carries "usage":null once usage is asked for. JSON escapes quotes inside
+      // strings, so this text can only be the top-level key: cut it without a parse.
+      return data.replace(/,"usage":null(?=[,}])|"usage":null,/, '');
+    }
     let chunk: Json | undefined;
     try { chunk = asObject(JSON.parse(data)); } catch { return data; }
     if (!chunk) return data;
