@@ -6,7 +6,7 @@ type RequestBody = HookRequest extends infer M ? (M extends HookRequest ? Omit<M
 export interface HookLink {
   connection: { request(message: RequestBody): Promise<SupervisorMessage | Error> };
   /** The last checkpoint this thread saved, as the base of the next delta. */
-  checkpointBase?: { id: string; raw: Map<string, string>; keys: Map<string, string>; chain: number };
+  checkpointBase?: { id: string; raw: Map<string, { value: unknown; text: string }>; keys: Map<string, string>; chain: number };
 }
 
 /** The hook's link when running under `wflo run`, else undefined (then the SDK does nothing). */

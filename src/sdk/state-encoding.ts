@@ -62,40 +62,51 @@ export function cleanState(value: unknown, path = 'state', seen = new Set<object
   }
 }
 
-/** Thrown inside JSON.stringify's replacer; the slow walk then finds the exact path. */
-const NOT_JSON = Symbol('not JSON data');
-
-/** Fast check during serialisation: anything JSON would silently drop or change. */
-function checkValue(this: unknown, key: string, value: unknown): unknown {
-  const original: unknown = (this as Record<string, unknown>)[key];
-  switch (typeof original) {
-    case 'function': case 'symbol': throw NOT_JSON;
-    case 'undefined': if (Array.isArray(this)) throw NOT_JSON; break;
-    case 'number': if (!Number.isFinite(original)) throw NOT_JSON; break;
-    case 'object': if (original !== null && !Array.isArray(original) && !isPlainObject(original)) throw NOT_JSON; break;
-    default: break;
+/** Finds what JSON would silently drop or change (functions, NaN, class instances, holes); throws naming it. */
+function checkData(value: unknown, path: string): void {
+  switch (typeof value) {
+    case 'string': case 'boolean': return;
+    case 'number': if (!Number.isFinite(value)) cleanState(value, path); return;
+    case 'object': {
+      if (value === null) return;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (item === undefined || (typeof item === 'object' && item !== null) || typeof item === 'number' || typeof item === 'function') checkData(item, `${path}[${i}]`);
+        }
+        return;
+      }
+      if (!isPlainObject(value)) cleanState(value, path);
+      for (const [key, item] of Object.entries(value)) {
+        if (item !== undefined && typeof item !== 'string' && typeof item !== 'boolean') checkData(item, `${path}.${key}`);
+      }
+      return;
+    }
+    default: cleanState(value, path);
   }
-  return value;
 }
 
 /** JSON text of a value that must be JSON data; a value that is not gets the precise error. */
 function stringifyData(value: unknown, path: string): string {
+  let text: string | undefined;
   try {
-    const text = JSON.stringify(value, checkValue);
-    if (text === undefined) throw NOT_JSON;
-    return text;
+    text = JSON.stringify(value);
   } catch (err) {
-    // Cycles and BigInt throw TypeError; the replacer throws NOT_JSON. Name the culprit.
+    // Cycles and BigInt throw a TypeError: name the culprit.
     cleanState(value, path);
     throw err;
   }
+  // Serialised fine, so no cycles: a plain walk finds what JSON would have dropped silently.
+  checkData(value, path);
+  if (text === undefined) cleanState(value, path);
+  return text ?? 'null';
 }
 
 /** The state as JSON text, and (for a plain object) each top-level key's JSON, for deltas. */
 export interface EncodedState {
   json: string;
-  /** Each key's JSON as serialised (before redaction), to spot changes next time. */
-  raw: Map<string, string> | null;
+  /** Each key's value and its JSON as serialised (before redaction), to spot changes next time. */
+  raw: Map<string, { value: unknown; text: string }> | null;
   /** Each key's JSON as stored (redacted). */
   keys: Map<string, string> | null;
 }
@@ -104,18 +115,21 @@ export interface EncodedState {
  * Serialises, checks and redacts a state. Given the previous state's key texts, unchanged
  * keys reuse their redacted text: the work that grows with the state is one JSON.stringify.
  */
-export function encodeState(state: unknown, previous?: { raw: Map<string, string>; keys: Map<string, string> }): EncodedState {
+export function encodeState(state: unknown, previous?: { raw: Map<string, { value: unknown; text: string }>; keys: Map<string, string> }): EncodedState {
   if (state === null || typeof state !== 'object' || Array.isArray(state) || !isPlainObject(state)) {
     return { json: redact(stringifyData(state, 'state')), raw: null, keys: null };
   }
-  const raw = new Map<string, string>();
+  const raw = new Map<string, { value: unknown; text: string }>();
   const keys = new Map<string, string>();
   const parts: string[] = [];
   for (const [key, value] of Object.entries(state)) {
     if (value === undefined) continue;
-    const text = stringifyData(value, /^[A-Za-z_$][\w$]*$/.test(key) ? `state.${key}` : `state[${JSON.stringify(key)}]`);
-    const stored = previous?.raw.get(key) === text ? (previous.keys.get(key) ?? redact(text)) : redact(text);
-    raw.set(key, text);
+    const before = previous?.raw.get(key);
+    // A primitive that is the same as last time needs no work; objects may have changed inside.
+    const same = before !== undefined && (typeof value !== 'object' || value === null) && Object.is(before.value, value);
+    const text = same ? before.text : stringifyData(value, /^[A-Za-z_$][\w$]*$/.test(key) ? `state.${key}` : `state[${JSON.stringify(key)}]`);
+    const stored = before?.text === text ? (previous?.keys.get(key) ?? redact(text)) : redact(text);
+    raw.set(key, { value, text });
     keys.set(key, stored);
     parts.push(`${redact(JSON.stringify(key))}:${stored}`);
   }
