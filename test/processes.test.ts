@@ -69,6 +69,19 @@ describe('the supervised script', () => {
     expect(readDb(db).runs[0]).toMatchObject({ status: 'completed', spent_nano: 13 * 21_000 });
   });
 
+  it('the README demo: --simulate runs the example with no key and stops it at its budget', async () => {
+    const db = path.join(tempDir(), 'wflo.db');
+    const result = await wflo(['run', '--simulate', 'examples/research-agent.ts', '--budget', '0.002', '--db', db], { env: { OPENAI_API_KEY: 'sk-real-key-never-used' } });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('SIMULATED provider');
+    expect(result.stdout).toContain('step 1:');
+    const { runs, calls } = readDb(db);
+    expect(runs[0]).toMatchObject({ status: 'budget_exceeded', exit_code: 3 });
+    expect(runs[0]?.spent_nano).toBeLessThanOrEqual(2_000_000);
+    expect(calls.filter((c) => c.status === 'ok').length).toBeGreaterThan(3);
+    expect(calls.at(-1)?.status).toBe('denied');
+  });
+
   it('Ctrl-C stops the script and its run is recorded as interrupted', async () => {
     provider = await startFakeProvider({ usage: { inputTokens: 100, outputTokens: 10 } });
     const { child, db, scriptPid } = await startSleeper(providerEnv(provider));
