@@ -79,6 +79,38 @@ describe('checkpoints, rollback and resume', () => {
   });
 });
 
+describe('journal replay', () => {
+  it('a streamed call replays as a stream, with the same text the first attempt saw', async () => {
+    const before = provider.billed.length;
+    const db = path.join(tempDir(), 'wflo.db');
+    const first = await wflo(['run', path.join(FIXTURES, 'steps.mjs'), '--db', db], { env: { ...providerEnv(provider), KILL_AFTER_CALL: '2', STREAM: '1' } });
+    expect(first.exitCode).toBe(137);
+    const runId = readDb(db).runs[0]?.id ?? '';
+    const resumed = await wflo(['resume', runId, '--db', db], { env: { ...providerEnv(provider), STREAM: '1' } });
+    expect(resumed.exitCode).toBe(0);
+    expect(provider.billed.length - before).toBe(5);
+    const { calls } = readDb(db);
+    expect(calls.map((c) => [c.stream, c.status])).toEqual([[1, 'ok'], [1, 'ok'], [1, 'replayed'], [1, 'ok'], [1, 'ok'], [1, 'ok']]);
+    const shown = await wflo(['checkpoints', 'show', (await checkpointsOf(db, runId))[1]?.id ?? '', '--db', db]);
+    const state = JSON.parse(shown.stdout) as { answers: string[] };
+    // The replayed step 2 got the text the provider streamed in the first attempt.
+    expect(state.answers[1]).toMatch(/^Simulated/);
+  });
+
+  it('--no-journal keeps no responses: a resumed run pays again', async () => {
+    const before = provider.billed.length;
+    const db = path.join(tempDir(), 'wflo.db');
+    await wflo(['run', path.join(FIXTURES, 'steps.mjs'), '--no-journal', '--db', db], { env: { ...providerEnv(provider), KILL_AFTER_CALL: '2' } });
+    const runId = readDb(db).runs[0]?.id ?? '';
+    const resumed = await wflo(['resume', runId, '--no-journal', '--db', db], { env: providerEnv(provider) });
+    expect(resumed.exitCode).toBe(0);
+    expect(provider.billed.length - before).toBe(6);
+    const check = new Database(db, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) AS n FROM journal').get()).toEqual({ n: 0 });
+    check.close();
+  });
+});
+
 describe('checkpoint state', () => {
   it('rejects what is not JSON data, naming the path; stores 10 MB; redacts API keys', async () => {
     const db = path.join(tempDir(), 'wflo.db');
