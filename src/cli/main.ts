@@ -9,6 +9,11 @@ import { runCommand } from './run.js';
 import { statusCommand, type StatusFlags } from './status.js';
 import type { RunFlags } from '../config/run-options.js';
 
+/** A --no-x flag's value only when given on the command line (commander defaults it to true), so config and stored runs decide otherwise. */
+function explicit(command: Command, name: string, value: boolean | undefined): boolean | undefined {
+  return command.getOptionValueSource(name) === 'cli' ? value : undefined;
+}
+
 function program(ctx: CliContext, setCode: (code: number) => void): Command {
   const cli = new Command('wflo')
     .description('Run AI agent scripts under supervision: exact cost, a hard budget, a record of every call.')
@@ -29,7 +34,9 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
     .option('--node <path>', 'the node binary to run the script with')
     .option('--no-journal', 'keep no copy of LLM responses (a resumed run then pays again for calls it repeats)')
-    .action(async (script: string, args: string[], flags: RunFlags) => { setCode(await runCommand(script, args, flags, ctx)); });
+    .action(async (script: string, args: string[], flags: RunFlags, command: Command) => {
+      setCode(await runCommand(script, args, { ...flags, journal: explicit(command, 'journal', flags.journal) }, ctx));
+    });
 
   cli.command('checkpoints')
     .description('a run\'s checkpoints in order; `wflo checkpoints show <checkpoint-id>` prints one\'s saved state')
@@ -59,7 +66,9 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
     .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
     .option('--node <path>', 'the node binary to run the script with')
-    .action(async (runId: string, flags: ResumeFlags) => { setCode(await resumeCommand(runId, flags, ctx)); });
+    .action(async (runId: string, flags: ResumeFlags, command: Command) => {
+      setCode(await resumeCommand(runId, { ...flags, journal: explicit(command, 'journal', flags.journal) }, ctx));
+    });
 
   cli.command('status')
     .description('recent runs, newest first; or one run with its spend by model')

@@ -59,6 +59,7 @@ export class SupervisorConnection {
 
   private receive(chunk: string): void {
     this.buffered += chunk;
+    if (!chunk.includes('\n')) return;
     let newline = this.buffered.indexOf('\n');
     while (newline !== -1) {
       const message = parseSupervisorMessage(this.buffered.slice(0, newline));

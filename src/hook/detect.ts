@@ -8,6 +8,7 @@ export interface Target {
 /** Path endings of the metered endpoints, whatever the base URL (any OpenAI-compatible server). */
 const OPENAI_PATHS: ReadonlyArray<[string, Endpoint]> = [
   ['/chat/completions', 'chat.completions'],
+  ['/completions', 'completions'],
   ['/responses', 'responses'],
   ['/embeddings', 'embeddings'],
 ];
@@ -17,6 +18,14 @@ function headerOf(headers: HeadersInit | undefined, name: string): boolean {
   if (headers instanceof Headers) return headers.has(name);
   if (Array.isArray(headers)) return headers.some(([key]) => key?.toLowerCase() === name);
   return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+/** Billable endpoints of the official APIs that wflo cannot price: refused under a budget. */
+const UNMETERED = /^https:\/\/api\.(?:openai|anthropic)\.com\/v1\/(?:images\/|audio\/|batches|messages\/batches|fine_tuning\/|realtime|videos)/;
+
+/** True for a call wflo cannot meter that an official provider would bill. */
+export function isUnmeteredBillable(url: string, method: string): boolean {
+  return method.toUpperCase() === 'POST' && UNMETERED.test(url);
 }
 
 /** Recognises an LLM call from its method, URL and headers; null for everything else (passed through untouched). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SupervisorConnection } from './connection.js';
-import { detectTarget, type Target } from './detect.js';
+import { detectTarget, isUnmeteredBillable, type Target } from './detect.js';
 import { parseAnthropicRequest } from './providers/anthropic.js';
 import { parseOpenAiRequest } from './providers/openai.js';
 import { asObject, type LlmRequest } from './providers/types.js';
@@ -18,11 +18,15 @@ function errorCode(err: unknown): string | undefined {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
+/** The request body as text, whatever form it came in (string, bytes, Blob, stream, Request); undefined when unreadable. */
 async function bodyText(input: FetchInput, init: RequestInit | undefined): Promise<string | undefined> {
   const body = init?.body ?? (input instanceof Request ? await input.clone().text() : undefined);
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return Buffer.from(body as Uint8Array).toString('utf8');
-  return undefined;
+  if (typeof body === 'string' || body === undefined || body === null) return body ?? undefined;
+  try {
+    return await new Response(body).text();
+  } catch {
+    return undefined;
+  }
 }
 
 function parseRequest(target: Target, text: string): LlmRequest | undefined {
@@ -33,7 +37,8 @@ function parseRequest(target: Target, text: string): LlmRequest | undefined {
 }
 
 function outgoing(input: FetchInput, init: RequestInit | undefined, request: LlmRequest, original: string): [FetchInput, RequestInit | undefined] {
-  if (request.body === original) return [input, init];
+  // The body may have been a stream wflo has read: send the text it read.
+  if (request.body === original && (init?.body === undefined || typeof init.body === 'string')) return [input, init];
   const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
   headers.delete('content-length');
   if (input instanceof Request) return [new Request(input, { body: request.body, headers }), init === undefined ? undefined : { ...init, body: request.body, headers }];
@@ -56,20 +61,28 @@ function replayed(answer: { httpStatus: number; contentType: string; body: strin
  * Anything that is not an LLM call goes straight to the original fetch. With `journal`, the
  * response the caller received goes to the supervisor too, so a resumed run can replay it.
  */
-export function meterFetch(original: Fetch, connection: SupervisorConnection, journal: boolean): Fetch {
+export function meterFetch(original: Fetch, connection: SupervisorConnection, journal: boolean, budgeted: boolean): Fetch {
   return async function wfloFetch(input: FetchInput, init?: RequestInit): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
     const target = detectTarget(url, method, init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    if (!target) return original(input, init);
+    if (!target) {
+      if (budgeted && isUnmeteredBillable(url, method)) {
+        return refusalResponse(url.includes('anthropic') ? 'anthropic' : 'openai', 'unmetered', `wflo cannot meter ${new URL(url).pathname} calls, so they are refused under a budget`);
+      }
+      return original(input, init);
+    }
     const text = await bodyText(input, init);
-    // A body wflo cannot read is not a call a provider would accept either: let the provider say so.
-    const request = text === undefined ? undefined : parseRequest(target, text);
-    if (!request || text === undefined) return original(input, init);
+    // A body wflo cannot read might still be billed: it is never sent unmetered.
+    if (text === undefined) return refusalResponse(target.provider, 'unmetered', 'wflo cannot read this request\'s body, so it cannot meter it; the call was not sent');
+    // A body that is not a JSON request with a model is refused by the provider itself, unbilled.
+    const request = parseRequest(target, text);
+    if (!request) return original(input, typeof init?.body === 'string' || init === undefined ? init : { ...init, body: text });
 
     const answer = await connection.request({
       type: 'reserve', provider: request.provider, endpoint: request.endpoint, model: request.model, stream: request.stream,
-      inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax, requestKey: journal ? requestKey(request, text) : null,
+      inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax, choices: request.choices, unbounded: request.unbounded,
+      requestKey: journal ? requestKey(request, text) : null,
     });
     if (answer instanceof Error) return refusalResponse(request.provider, 'unsupervised', `${answer.message}; the call was not sent`);
     if (answer.type === 'deny') return refusalResponse(request.provider, answer.code, answer.message);

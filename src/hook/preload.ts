@@ -24,7 +24,7 @@ function install(): void {
   if (!socketPath || holder[INSTALLED]) return;
   const connection = new SupervisorConnection(socketPath, isMainThread ? followSupervisor : () => {});
   holder[INSTALLED] = { connection };
-  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0');
+  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0', process.env[ENV.budgeted] === '1');
   if (isMainThread) {
     keepHookInChildren();
     // This file is bundled as dist/preload.cjs: __dirname is dist/.

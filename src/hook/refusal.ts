@@ -1,7 +1,7 @@
 import type { Provider } from '../protocol/messages.js';
 
 /** Error codes wflo puts in a refused call's body; `wflo` scripts test for them. */
-export type RefusalCode = 'budget_exceeded' | 'unknown_price' | 'run_stopping' | 'unsupervised';
+export type RefusalCode = 'budget_exceeded' | 'unknown_price' | 'unbounded_cost' | 'run_stopping' | 'unsupervised' | 'unmetered';
 
 /**
  * The answer to a call wflo refused, shaped like the provider's own errors so every SDK and

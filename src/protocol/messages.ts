@@ -11,10 +11,12 @@ export const ENV = {
   runId: 'WFLO_RUN_ID',
   /** "0" when the run keeps no journal of responses (--no-journal). */
   journal: 'WFLO_JOURNAL',
+  /** "1" when the run has a budget: billable calls wflo cannot meter are then refused. */
+  budgeted: 'WFLO_BUDGETED',
 } as const;
 
 export type Provider = 'openai' | 'anthropic';
-export type Endpoint = 'chat.completions' | 'responses' | 'embeddings' | 'messages';
+export type Endpoint = 'chat.completions' | 'completions' | 'responses' | 'embeddings' | 'messages';
 
 /** Token counts as providers report them, normalised: inputTokens is the total input. */
 export interface Usage {
@@ -43,6 +45,10 @@ export interface ReserveMessage {
   inputTokensMax: number;
   /** Output ceiling from the request (max tokens × n), or null when the request sets none. */
   outputTokensMax: number | null;
+  /** How many answers the request asks for (`n`): the model's output limit counts once for each. */
+  choices: number;
+  /** Why the request's cost cannot be bounded from its body (a stored conversation, a file id, server tools), or null. */
+  unbounded: string | null;
   /** Identity of the request (hash of provider, endpoint and body) for journal replay; null when not journaling. */
   requestKey: string | null;
 }
@@ -80,7 +86,7 @@ export type HookRequest = ReserveMessage | CheckpointMessage | LastCheckpointMes
 export type HookMessage = HelloMessage | SettleMessage | HookRequest;
 
 export interface GrantMessage { type: 'grant'; rid: number; callId: number }
-export type DenyCode = 'budget_exceeded' | 'unknown_price' | 'run_stopping';
+export type DenyCode = 'budget_exceeded' | 'unknown_price' | 'unbounded_cost' | 'run_stopping';
 export interface DenyMessage { type: 'deny'; rid: number; code: DenyCode; message: string }
 export interface ReplayMessage { type: 'replay'; rid: number; callId: number; httpStatus: number; contentType: string; body: string }
 export interface CheckpointSavedMessage { type: 'checkpoint-saved'; rid: number; id: string; seq: number; deduplicated: boolean }
@@ -102,9 +108,9 @@ function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
 const PROVIDERS: readonly string[] = ['openai', 'anthropic'];
-const ENDPOINTS: readonly string[] = ['chat.completions', 'responses', 'embeddings', 'messages'];
+const ENDPOINTS: readonly string[] = ['chat.completions', 'completions', 'responses', 'embeddings', 'messages'];
 const OUTCOMES: readonly string[] = ['ok', 'error', 'incomplete'];
-const DENY_CODES: readonly string[] = ['budget_exceeded', 'unknown_price', 'run_stopping'];
+const DENY_CODES: readonly string[] = ['budget_exceeded', 'unknown_price', 'unbounded_cost', 'run_stopping'];
 
 function parseUsage(value: unknown): Usage | null | undefined {
   if (value === null) return null;
@@ -127,7 +133,8 @@ export function parseHookMessage(line: string): HookMessage | undefined {
       return isCount(value.rid) && PROVIDERS.includes(String(value.provider)) && ENDPOINTS.includes(String(value.endpoint))
         && isString(value.model) && typeof value.stream === 'boolean' && isCount(value.inputTokensMax)
         && (value.outputTokensMax === null || isCount(value.outputTokensMax))
-        && (value.requestKey === null || isString(value.requestKey))
+        && (value.requestKey === null || isString(value.requestKey)) && isCount(value.choices) && value.choices >= 1
+        && (value.unbounded === null || isString(value.unbounded))
         ? (value as unknown as ReserveMessage) : undefined;
     case 'settle': {
       const usage = parseUsage(value.usage);

@@ -142,9 +142,9 @@ export function deltaJson(before: Map<string, string>, after: Map<string, string
   const del: string[] = [];
   let size = 0;
   for (const [key, text] of after) {
-    if (before.get(key) !== text) { set.push(`${JSON.stringify(key)}:${text}`); size += text.length; }
+    if (before.get(key) !== text) { set.push(`${redact(JSON.stringify(key))}:${text}`); size += text.length; }
   }
-  for (const key of before.keys()) if (!after.has(key)) del.push(JSON.stringify(key));
+  for (const key of before.keys()) if (!after.has(key)) del.push(redact(JSON.stringify(key)));
   if (size * 2 > fullSize) return null;
   return `{"set":{${set.join(',')}},"del":[${del.join(',')}]}`;
 }

@@ -35,8 +35,10 @@ export interface AccountantOptions {
   firstSeq: number;
   clock: () => number;
   emit: EventSink;
-  /** Called once when a call is refused for the budget. */
+  /** Called when a call is refused for the budget. */
   onBudgetDenied: (message: string) => void;
+  /** Called when a call cost more than its bound and the run is now over its budget. */
+  onOverspent: (message: string) => void;
 }
 
 /**
@@ -85,9 +87,12 @@ export class CallAccountant {
       return { type: 'replay', rid: request.rid, callId: seq, httpStatus: journaled.httpStatus, contentType: journaled.contentType, body: journaled.body };
     }
     if (!rates && budgeted) return deny('unknown_price', unknownPriceMessage(request.provider, request.model));
+    if (request.unbounded && budgeted) {
+      return deny('unbounded_cost', `cannot bound the cost of this ${request.model} call under a budget: ${request.unbounded}; send the content in the request, or run without --budget`);
+    }
     let worstCase: Nano = 0;
     if (rates) {
-      const outputMax = request.outputTokensMax ?? rates.outputLimit;
+      const outputMax = request.outputTokensMax ?? (rates.outputLimit === null ? null : rates.outputLimit * request.choices);
       if (outputMax === null && budgeted) {
         return deny('unknown_price', `cannot bound the cost of a "${request.model}" call: the request sets no max tokens and wflo knows no output limit for the model; `
           + `set max tokens in the call or "max_output_tokens" under prices."${request.model}" in wflo.config.json`);
@@ -114,7 +119,12 @@ export class CallAccountant {
     let cost: Nano;
     if (message.outcome === 'ok' && message.usage) {
       status = 'ok';
+      const held = ledger.heldFor(call.seq) ?? 0;
       cost = ledger.settle(call.seq, call.rates ? costOf(call.rates, message.usage) : 0);
+      if (ledger.budgetNano !== null && cost > held && ledger.spent > ledger.budgetNano) {
+        this.o.onOverspent(`a ${call.request.model} call cost ${formatUsd(cost)}, more than wflo's bound of ${formatUsd(held)}, `
+          + `and the run has spent ${formatUsd(ledger.spent)} of its ${formatUsd(ledger.budgetNano)} budget`);
+      }
     } else if (message.outcome === 'error') {
       status = 'error';
       cost = ledger.settle(call.seq, 0);

@@ -10,13 +10,18 @@ export interface HookHandlers {
   closed(connection: number): void;
   /** Runs the handling of one batch of messages (e.g. in one database transaction). */
   batch<T>(work: () => T): T;
+  /** Handling failed (the batch was rolled back, nothing answered). */
+  failed(error: Error): void;
 }
 
 /** One hook's connection: who it is and what it sent that is not handled yet. */
 interface Peer { connection: number; socket: net.Socket; pid: number; buffered: string }
 
-/** Handles every complete line buffered for one connection; returns the replies to send. */
-function handleLines(peer: Peer, handlers: HookHandlers): string {
+/**
+ * Handles every complete line buffered for one connection; returns the replies to send. When
+ * the connection has closed, requests are dropped: nobody could act on a grant.
+ */
+function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean): string {
   let replies = '';
   let newline = peer.buffered.indexOf('\n');
   while (newline !== -1) {
@@ -30,7 +35,7 @@ function handleLines(peer: Peer, handlers: HookHandlers): string {
       handlers.hello(peer.connection, message);
     } else if (message.type === 'settle') {
       handlers.settle(peer.connection, message);
-    } else {
+    } else if (!closed || message.type === 'checkpoint') {
       replies += `${JSON.stringify(handlers.request(peer.connection, peer.pid, message))}\n`;
     }
   }
@@ -68,7 +73,8 @@ export class IpcServer {
     const peer: Peer = { connection, socket, pid: 0, buffered: '' };
     socket.on('data', (chunk: string) => {
       peer.buffered += chunk;
-      if (!peer.buffered.includes('\n')) return;
+      // Look for a line end in the new chunk only: a 20 MB checkpoint arrives in many chunks.
+      if (!chunk.includes('\n')) return;
       this.ready.add(peer);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -78,7 +84,7 @@ export class IpcServer {
     socket.on('error', () => { /* a process that dies mid-write; 'close' follows */ });
     socket.on('close', () => {
       // Its last reports may still be waiting for this turn's flush: handle them before it counts as gone.
-      if (this.ready.delete(peer)) handlers.batch(() => handleLines(peer, handlers));
+      if (this.ready.delete(peer)) this.guard(handlers, () => handlers.batch(() => handleLines(peer, handlers, true)));
       this.sockets.delete(socket);
       handlers.closed(connection);
       if (this.sockets.size === 0) this.idle?.();
@@ -93,8 +99,19 @@ export class IpcServer {
     this.flushScheduled = false;
     const peers = [...this.ready];
     this.ready.clear();
-    const replies = handlers.batch(() => peers.map((peer) => handleLines(peer, handlers)));
-    peers.forEach((peer, i) => { if (replies[i]) peer.socket.write(replies[i]); });
+    const replies = this.guard(handlers, () => handlers.batch(() => peers.map((peer) => handleLines(peer, handlers, false))));
+    // Nothing is answered unless it was recorded.
+    replies?.forEach((reply, i) => { if (reply) peers[i]?.socket.write(reply); });
+  }
+
+  /** A failure to record (e.g. the database is locked or full) stops the run; nothing unrecorded is granted. */
+  private guard<T>(handlers: HookHandlers, work: () => T): T | undefined {
+    try {
+      return work();
+    } catch (err) {
+      handlers.failed(err instanceof Error ? err : new Error(String(err)));
+      return undefined;
+    }
   }
 
   /** Resolves once every hook has disconnected (its last reports read), or after `timeoutMs`. */

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedRunOptions } from '../config/run-options.js';
-import { EXIT } from '../errors.js';
+import { EXIT, WfloError } from '../errors.js';
 import { Ledger } from '../ledger/ledger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { startFakeProvider, type FakeProvider } from '../simulator/server.js';
@@ -29,12 +29,31 @@ export interface SuperviseContext {
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }
 
+/** Unix socket paths are cut at 107 bytes: under a long TMPDIR, use /tmp. */
+function socketPath(runId: string): string {
+  const name = `wflo-${process.pid}-${runId}.sock`;
+  const preferred = path.join(os.tmpdir(), name);
+  return Buffer.byteLength(preferred) <= 100 ? preferred : path.join('/tmp', name);
+}
+
+/** A run that cannot even listen for its hooks is recorded as failed and reported in one line. */
+async function listenOrFail(runId: string, ctx: SuperviseContext, listen: () => Promise<IpcServer>): Promise<IpcServer> {
+  try {
+    return await listen();
+  } catch (err) {
+    const message = `cannot listen for the script's processes: ${err instanceof Error ? err.message : String(err)}`;
+    ctx.store.finishRun(runId, { status: 'failed', exitCode: null, error: message, spentNano: 0, endedAt: ctx.clock() });
+    throw new WfloError('WFLO_IPC', `run ${runId} ${message}`, EXIT.internal, { cause: err });
+  }
+}
+
 /** How long the hooks of exited processes get to deliver their last reports. */
 const DRAIN_MS = 2000;
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = os.constants.signals;
 
 function exitCodeOf(exit: ScriptExit): number {
+  if (exit.startError) return exit.startError.exitCode;
   if (exit.exitCode !== null) return exit.exitCode;
   return 128 + (exit.signal ? SIGNAL_NUMBERS[exit.signal] ?? 0 : 0);
 }
@@ -102,10 +121,11 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     runId, ledger, prices: new PriceBook(o.prices), store, clock: ctx.clock, emit: reporter.event,
     journal: o.journal ? ctx.journal : null, replay, attempt, headSeq: () => checkpoints.headSeq(), firstSeq: store.nextCallSeq(runId),
     onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'); },
+    onOverspent: (message) => stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'),
   });
   // Threads (workers, loader hooks) connect too; people count processes.
   const pids = new Set<number>();
-  const ipc = await IpcServer.listen(path.join(os.tmpdir(), `wflo-${process.pid}-${runId}.sock`), {
+  const ipc = await listenOrFail(runId, ctx, () => IpcServer.listen(socketPath(runId), {
     hello: (_connection, m) => { pids.add(m.pid); reporter.event({ type: 'process', pid: m.pid, ppid: m.ppid, thread: m.thread, processes: pids.size }); },
     request: (connection, pid, m) => {
       switch (m.type) {
@@ -118,14 +138,15 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     settle: (connection, m) => accountant.settle(connection, m),
     closed: (connection) => accountant.abandonConnection(connection),
     batch: (work) => store.transaction(work),
-  });
+    failed: (error) => stop('failed', `cannot record to the database ${o.dbPath}: ${error.message}`, EXIT.internal, 'SIGTERM'),
+  }));
   let simulator: FakeProvider | null = null;
   const offSignal = ctx.onSignal((signal) => stop('interrupted', `wflo received ${signal}`, 128 + (SIGNAL_NUMBERS[signal] ?? 2), signal));
   try {
     if (o.simulate) simulator = await startFakeProvider({ latencyMs: 40, chunkDelayMs: 15 });
     script = startScript({
       nodePath: o.nodePath, script: o.script, args: o.scriptArgs, cwd: o.cwd, pipeOutput: reporter.ownsTerminal,
-      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal }),
+      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal, budgeted: o.budgetNano !== null }),
     });
     script.stdout?.on('data', (chunk: Buffer) => reporter.scriptOutput('stdout', chunk.toString('utf8')));
     script.stderr?.on('data', (chunk: Buffer) => reporter.scriptOutput('stderr', chunk.toString('utf8')));
@@ -135,7 +156,8 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     script.signalGroup('SIGTERM');
     await ipc.drained(DRAIN_MS);
 
-    const ended = stopReason as { status: RunStatus; message: string; exitCode: number } | null;
+    const ended = (stopReason as { status: RunStatus; message: string; exitCode: number } | null)
+      ?? (exit.startError ? { status: 'failed' as RunStatus, message: `cannot start the script: ${exit.startError.message}`, exitCode: exit.startError.exitCode } : null);
     const exitCode = ended?.exitCode ?? exitCodeOf(exit);
     const status: RunStatus = ended?.status ?? (exitCode === 0 ? 'completed' : 'failed');
     await ipc.close();

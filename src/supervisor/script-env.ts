@@ -16,6 +16,7 @@ export interface ScriptEnvOptions {
   runId: string;
   typescript: boolean;
   journal: boolean;
+  budgeted: boolean;
   /** Base URLs of the simulated provider, when simulating. */
   simulated: { openaiBaseUrl: string; anthropicBaseUrl: string } | null;
 }
@@ -34,6 +35,7 @@ export function scriptEnv(o: ScriptEnvOptions): NodeJS.ProcessEnv {
     [ENV.socket]: o.socketPath,
     [ENV.runId]: o.runId,
     [ENV.journal]: o.journal ? '1' : '0',
+    [ENV.budgeted]: o.budgeted ? '1' : '0',
   };
   if (o.simulated) {
     // Simulated runs never see real keys: nothing can reach a real provider by mistake.

@@ -4,6 +4,8 @@ export interface ScriptExit {
   /** The script's exit code, or null when a signal ended it. */
   exitCode: number | null;
   signal: NodeJS.Signals | null;
+  /** Why the script could not be started at all, or null. */
+  startError: { message: string; exitCode: number } | null;
 }
 
 export interface ScriptProcess {
@@ -44,10 +46,14 @@ export function startScript(o: StartScriptOptions): ScriptProcess {
     buffer: false,
   });
   const pid = child.pid ?? 0;
-  const exited = child.then((result) => ({
-    exitCode: result.signal ? null : (result.exitCode ?? null),
-    signal: (result.signal ?? null) as NodeJS.Signals | null,
-  }));
+  const exited = child.then((result): ScriptExit => {
+    if (result.failed && result.exitCode === undefined && !result.signal) {
+      // Never ran: say why, with the shell's codes (127 not found, 126 cannot execute).
+      const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
+      return { exitCode: null, signal: null, startError: { message: result.shortMessage ?? result.message ?? 'unknown error', exitCode: code === 'ENOENT' ? 127 : 126 } };
+    }
+    return { exitCode: result.signal ? null : (result.exitCode ?? null), signal: (result.signal ?? null) as NodeJS.Signals | null, startError: null };
+  });
   return {
     pid,
     stdout: child.stdout,

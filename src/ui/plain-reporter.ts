@@ -31,6 +31,7 @@ export class PlainReporter implements Reporter {
     for (const m of s.byModel) {
       this.line(`  ${m.provider}/${m.model}: ${m.calls} calls, ${m.inputTokens} in / ${m.outputTokens} out, ${formatUsd(m.costNano)}`);
     }
+    if (s.status === 'failed' && s.stopMessage) this.line(s.stopMessage);
     if (this.checkpoints > 0) this.line(`  ${this.checkpoints} checkpoint${this.checkpoints === 1 ? '' : 's'} saved (wflo checkpoints ${s.runId})`);
     this.line(summaryLine(s));
   }

@@ -1,6 +1,6 @@
 import type { Usage } from '../../protocol/messages.js';
 import {
-  asObject, count, inputTokensBound, isCount,
+  asObject, count, inputTokensBound, isCount, unboundedReason,
   type Json, type LlmRequest, type StreamTracker, type UsageResult,
 } from './types.js';
 
@@ -11,8 +11,10 @@ export function parseAnthropicRequest(text: string, body: Json): LlmRequest {
     endpoint: 'messages',
     model: typeof body.model === 'string' ? body.model : '',
     stream: body.stream === true,
-    inputTokensMax: inputTokensBound(text),
+    inputTokensMax: inputTokensBound(text, Array.isArray(body.tools) && body.tools.length > 0),
     outputTokensMax: isCount(body.max_tokens) ? body.max_tokens : null,
+    choices: 1,
+    unbounded: unboundedReason(body),
     body: text,
     usageInjected: false,
   };

@@ -1,17 +1,26 @@
 import type { Endpoint, Usage } from '../../protocol/messages.js';
 import {
-  asObject, count, inputTokensBound, isCount,
+  asObject, count, inputTokensBound, isCount, unboundedReason,
   type Json, type LlmRequest, type StreamTracker, type UsageResult,
 } from './types.js';
 
-type OpenAiEndpoint = Extract<Endpoint, 'chat.completions' | 'responses' | 'embeddings'>;
+type OpenAiEndpoint = Extract<Endpoint, 'chat.completions' | 'completions' | 'responses' | 'embeddings'>;
 
-function outputCeiling(endpoint: OpenAiEndpoint, body: Json): number | null {
+/** Legacy completions default to 16 tokens when max_tokens is not set. */
+const LEGACY_DEFAULT_MAX_TOKENS = 16;
+
+function choicesOf(endpoint: OpenAiEndpoint, body: Json): number {
+  const n = endpoint === 'chat.completions' || endpoint === 'completions' ? body.n : undefined;
+  const bestOf = endpoint === 'completions' ? body.best_of : undefined;
+  // best_of generates (and bills) that many completions server-side.
+  return Math.max(1, isCount(n) ? n : 1, isCount(bestOf) ? bestOf : 1);
+}
+
+function outputCeiling(endpoint: OpenAiEndpoint, body: Json, choices: number): number | null {
   if (endpoint === 'embeddings') return 0;
-  const max = endpoint === 'responses' ? body.max_output_tokens : (body.max_completion_tokens ?? body.max_tokens);
-  if (!isCount(max)) return null;
-  const choices = endpoint === 'chat.completions' && isCount(body.n) && body.n > 1 ? body.n : 1;
-  return max * choices;
+  const max = endpoint === 'responses' ? body.max_output_tokens
+    : endpoint === 'completions' ? (body.max_tokens ?? LEGACY_DEFAULT_MAX_TOKENS) : (body.max_completion_tokens ?? body.max_tokens);
+  return isCount(max) ? max * choices : null;
 }
 
 /** Reads an OpenAI (or compatible) request. For chat streams without usage, asks for it. */
@@ -19,18 +28,21 @@ export function parseOpenAiRequest(endpoint: OpenAiEndpoint, text: string, body:
   const stream = body.stream === true;
   let sent = text;
   let usageInjected = false;
-  if (endpoint === 'chat.completions' && stream && asObject(body.stream_options)?.include_usage !== true) {
+  if ((endpoint === 'chat.completions' || endpoint === 'completions') && stream && asObject(body.stream_options)?.include_usage !== true) {
     // Without this the stream carries no usage at all; the extra chunk is hidden from the caller.
     sent = JSON.stringify({ ...body, stream_options: { ...asObject(body.stream_options), include_usage: true } });
     usageInjected = true;
   }
+  const choices = choicesOf(endpoint, body);
   return {
     provider: 'openai',
     endpoint,
     model: typeof body.model === 'string' ? body.model : '',
     stream,
-    inputTokensMax: inputTokensBound(text),
-    outputTokensMax: outputCeiling(endpoint, body),
+    inputTokensMax: inputTokensBound(text, Array.isArray(body.tools) && body.tools.length > 0),
+    outputTokensMax: outputCeiling(endpoint, body, choices),
+    choices,
+    unbounded: unboundedReason(body),
     body: sent,
     usageInjected,
   };

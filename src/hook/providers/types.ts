@@ -1,7 +1,7 @@
 import type { ReserveMessage, Usage } from '../../protocol/messages.js';
 
 /** What the hook learned from a request before it leaves the process: what it reserves with, and what it sends. */
-export interface LlmRequest extends Pick<ReserveMessage, 'provider' | 'endpoint' | 'model' | 'stream' | 'inputTokensMax' | 'outputTokensMax'> {
+export interface LlmRequest extends Pick<ReserveMessage, 'provider' | 'endpoint' | 'model' | 'stream' | 'inputTokensMax' | 'outputTokensMax' | 'choices' | 'unbounded'> {
   /** The body to send: the original, or one that also asks the provider for stream usage. */
   body: string;
   /** True when wflo asked for stream usage the caller did not: those chunks must be hidden. */
@@ -35,19 +35,40 @@ export function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
-/** Upper bound on a request's input tokens: a token covers at least one byte of the text it encodes,
- * and JSON framing bytes outnumber per-message overhead tokens. Images cost tokens beyond their URL. */
-export function inputTokensBound(body: string): number {
-  const images = countOccurrences(body, '"image_url"') + countOccurrences(body, '"input_image"')
-    + countOccurrences(body, '"type":"image"') + countOccurrences(body, '"type":"document"');
-  return Buffer.byteLength(body, 'utf8') + images * IMAGE_TOKENS_MAX;
+/**
+ * Upper bound on a request's input tokens: a token covers at least one byte of the text it
+ * encodes, and JSON framing bytes outnumber per-message overhead tokens. Images cost tokens
+ * beyond their URL; tool definitions bring a hidden system prompt.
+ */
+export function inputTokensBound(body: string, hasTools: boolean): number {
+  const images = (body.match(/"type"\s*:\s*"(?:image|input_image|image_url|document)"/g) ?? []).length;
+  return Buffer.byteLength(body, 'utf8') + images * IMAGE_TOKENS_MAX + (hasTools ? TOOLS_PROMPT_TOKENS_MAX : 0);
 }
 
 /** Generous ceiling on the tokens one image or document reference can cost. */
 const IMAGE_TOKENS_MAX = 6_000;
+/** Generous ceiling on the system prompt a provider adds when tools are defined. */
+const TOOLS_PROMPT_TOKENS_MAX = 2_000;
 
-function countOccurrences(text: string, needle: string): number {
-  let n = 0;
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) n++;
-  return n;
+/**
+ * Why a request's input cannot be bounded from its body, if it cannot: it pulls in stored
+ * content (earlier responses, stored prompts, uploaded files) or runs billed server tools.
+ */
+export function unboundedReason(body: Json): string | null {
+  for (const field of ['previous_response_id', 'conversation', 'prompt'] as const) {
+    // A stored prompt is an object ({ id, version }); the legacy completions `prompt` is the text itself.
+    const value = body[field];
+    if (value !== undefined && value !== null && (field !== 'prompt' || asObject(value) !== undefined)) {
+      return `it continues stored content ("${field}") whose size wflo cannot see`;
+    }
+  }
+  const text = JSON.stringify(body);
+  if (/"file_id"\s*:/.test(text)) return 'it refers to an uploaded file ("file_id") whose size wflo cannot see';
+  const tools = Array.isArray(body.tools) ? body.tools : [];
+  const server = tools.find((tool) => {
+    const type = asObject(tool)?.type;
+    return typeof type === 'string' && type !== 'function' && type !== 'custom' && !/^(?:bash|text_editor|computer)_/.test(type);
+  });
+  if (server) return `it uses a server tool ("${String(asObject(server)?.type)}") billed by the provider beyond tokens`;
+  return null;
 }
