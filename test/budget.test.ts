@@ -83,6 +83,20 @@ describe('the hard budget', () => {
     expect(calls).toMatchObject([{ status: 'denied', model: 'mystery-model-9', cost_nano: 0 }]);
   });
 
+  it('no way around the meter: Blob bodies, sync spawns with an explicit env, stored-conversation requests', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 100, outputTokens: 10 } });
+    const db = path.join(tempDir(), 'wflo.db');
+    const result = await wflo(['run', path.join(FIXTURES, 'escape-attempts.mjs'), '--budget', '1', '--db', db], { env: providerEnv(provider) });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n')).toEqual(['blob 200', 'child called', 'unbounded 402 wflo_unbounded_cost']);
+    expect(provider.billed).toHaveLength(2);
+    const { calls } = readDb(db);
+    expect(calls.map((c) => [c.endpoint, c.status, c.cost_nano])).toEqual([
+      ['chat.completions', 'ok', 21_000], ['chat.completions', 'ok', 21_000], ['responses', 'denied', 0],
+    ]);
+    expect(new Set(calls.slice(0, 2).map((c) => c.pid)).size).toBe(2);
+  });
+
   it('prices a model from wflo.config.json', async () => {
     provider = await startFakeProvider({ usage: { inputTokens: 3, outputTokens: 7 } });
     const dir = tempDir();
