@@ -1,6 +1,6 @@
 import type { SettleOutcome } from '../protocol/messages.js';
 import { anthropicMessageUsage, MessagesStreamTracker } from './providers/anthropic.js';
-import { ChatStreamTracker, openAiUsage, ResponsesStreamTracker } from './providers/openai.js';
+import { ChatStreamTracker, openAiUsage, ResponsesStreamTracker, stripNullUsage } from './providers/openai.js';
 import type { LlmRequest, StreamTracker, UsageResult } from './providers/types.js';
 import { formatSseEvent, parseSseEvent, SseSplitter } from './sse.js';
 
@@ -78,6 +78,9 @@ function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: 
   const handle = (blocks: string[]): string => {
     let out = '';
     for (const block of blocks) {
+      // Most events carry no usage: pass them on untouched, unparsed.
+      if (!tracker.wants(block)) { if (rewrite) out += `${block}\n\n`; continue; }
+      if (rewrite && block.includes('"usage":null')) { out += `${stripNullUsage(block)}\n\n`; continue; }
       const event = parseSseEvent(block);
       const data = tracker.onEvent(event.data, event.event);
       if (rewrite && data !== null) out += data === event.data ? `${block}\n\n` : formatSseEvent({ ...event, data });

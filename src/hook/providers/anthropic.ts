@@ -49,6 +49,8 @@ export class MessagesStreamTracker implements StreamTracker {
   private raw: Json | undefined;
   private model: string | null = null;
 
+  wants(block: string): boolean { return block.includes('message_start') || block.includes('message_delta'); }
+
   onEvent(data: string, event: string | null): string | null {
     if (event !== 'message_start' && event !== 'message_delta') return data;
     try {

@@ -83,19 +83,25 @@ export function openAiUsage(endpoint: OpenAiEndpoint, body: unknown): UsageResul
   return { usage, model: modelOf(json) };
 }
 
+/**
+ * Every chunk carries "usage":null once usage is asked for. JSON escapes quotes inside strings,
+ * so this text can only be the top-level key: cut it without a parse.
+ */
+export function stripNullUsage(text: string): string {
+  return text.replace(/,"usage":null(?=[,}])|"usage":null,/, '');
+}
+
 /** Chat completion chunks: usage comes in a last chunk with no choices (when asked for). */
 export class ChatStreamTracker implements StreamTracker {
   private found: UsageResult = { usage: null, model: null };
 
   constructor(private readonly hideUsage: boolean) {}
 
+  wants(block: string): boolean { return block.includes('"usage"'); }
+
   onEvent(data: string): string | null {
     if (!data.includes('"usage"')) return data;
-    if (this.hideUsage && data.includes('"usage":null')) {
-      // Every chunk carries "usage":null once usage is asked for. JSON escapes quotes inside
-      // strings, so this text can only be the top-level key: cut it without a parse.
-      return data.replace(/,"usage":null(?=[,}])|"usage":null,/, '');
-    }
+    if (this.hideUsage && data.includes('"usage":null')) return stripNullUsage(data);
     let chunk: Json | undefined;
     try { chunk = asObject(JSON.parse(data)); } catch { return data; }
     if (!chunk) return data;
@@ -115,6 +121,8 @@ export class ChatStreamTracker implements StreamTracker {
 /** Responses API events: the final response (completed, incomplete or failed) carries usage. */
 export class ResponsesStreamTracker implements StreamTracker {
   private found: UsageResult = { usage: null, model: null };
+
+  wants(block: string): boolean { return block.includes('"usage"'); }
 
   onEvent(data: string): string | null {
     if (!data.includes('"usage"') || !data.startsWith('{"type":"response.')) return data;

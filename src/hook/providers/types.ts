@@ -15,6 +15,8 @@ export interface UsageResult {
 
 /** Watches a streamed response's events for usage; may rewrite or drop events. */
 export interface StreamTracker {
+  /** Whether a raw event block may matter (carry usage, need rewriting): a cheap test before any parsing. */
+  wants(block: string): boolean;
   /** Sees one SSE event's data; returns the data to pass on, or null to drop the event. */
   onEvent(data: string, event: string | null): string | null;
   result(): UsageResult;
