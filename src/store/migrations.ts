@@ -20,8 +20,8 @@ export const MIGRATIONS: readonly string[] = [
      ended_at INTEGER
    );
    CREATE INDEX runs_started ON runs (started_at DESC);
+   -- Keyed by (run, seq) without a rowid: each call writes one b-tree, not two.
    CREATE TABLE llm_calls (
-     id INTEGER PRIMARY KEY,
      run_id TEXT NOT NULL REFERENCES runs (id),
      seq INTEGER NOT NULL,
      pid INTEGER NOT NULL,
@@ -46,9 +46,8 @@ export const MIGRATIONS: readonly string[] = [
      error TEXT,
      started_at INTEGER NOT NULL,
      ended_at INTEGER,
-     UNIQUE (run_id, seq)
-   );
-   -- UNIQUE (run_id, seq) also serves look-ups by run: no second index to write per call.`,
+     PRIMARY KEY (run_id, seq)
+   ) WITHOUT ROWID;`,
   `ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE runs ADD COLUMN journal INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE llm_calls ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
