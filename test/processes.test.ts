@@ -30,7 +30,13 @@ async function startSleeper(env: Record<string, string>) {
   const db = path.join(dir, 'wflo.db');
   const child = execa(process.execPath, [BIN, 'run', path.join(FIXTURES, 'sleeper.mjs'), '--db', db, '--grace', '1000', '--', pidFile],
     { cwd: ROOT, env: { CI: '1', ...env }, reject: false });
-  await new Promise<void>((resolve) => child.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); }));
+  // The script has its answer, and wflo has settled the call (its plain line comes after).
+  await Promise.all([
+    new Promise<void>((resolve) => child.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); })),
+    new Promise<void>((resolve) => child.stderr?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('call #1')) resolve(); })),
+  ]);
+  // The line is written inside the transaction that records the call: give its commit a moment.
+  await new Promise((resolve) => setTimeout(resolve, 200));
   return { child, db, scriptPid: Number(fs.readFileSync(pidFile, 'utf8')) };
 }
 

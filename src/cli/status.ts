@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
+import { CheckpointStore } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
 import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
 import type { CliContext } from './context.js';
@@ -11,6 +12,8 @@ import { openExistingStore, shownStatus, unknownRun } from './run-lookup.js';
 export interface StatusFlags { json?: boolean; db?: string; limit?: string }
 
 function duration(run: RunRecord, now: number): string {
+  // A run cut off when its wflo died has no end time: its length is unknown, not still growing.
+  if (run.endedAt === null && shownStatus(run) !== 'running') return '—';
   const ms = (run.endedAt ?? now) - run.startedAt;
   return ms < 1000 ? `${ms}ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
 }
@@ -44,17 +47,21 @@ function listTable(runs: RunRecord[], ctx: CliContext): string {
   return table.toString();
 }
 
-function detail(run: RunRecord, byModel: ModelBreakdown[], ctx: CliContext): string {
+/** What `status <run-id>` adds beyond the run row: replays, and whether the head was rolled back. */
+export interface RunHistory { replayedCalls: number; rolledBack: boolean }
+
+function detail(run: RunRecord, byModel: ModelBreakdown[], history: RunHistory, ctx: CliContext): string {
   const status = shownStatus(run);
   const lines = [
     `${chalk.bold(run.id)}  ${COLORS[status](status)}${run.exitCode === null ? '' : `  exit ${run.exitCode}`}${run.simulated ? chalk.magenta('  simulated') : ''}`,
     `script   ${run.script} ${run.args.join(' ')}`.trimEnd(),
-    `spent    ${spentText(run)}  in ${run.llmCalls} LLM calls`,
+    `spent    ${spentText(run)}  in ${run.llmCalls} LLM calls${history.replayedCalls ? ` (+${history.replayedCalls} replayed from the journal, free)` : ''}`,
     `started  ${new Date(run.startedAt).toISOString()}  (${duration(run, ctx.clock())})`,
   ];
   if (run.error) lines.push(`stopped  ${run.error}`);
   if (run.attempts > 1) lines.push(`attempts ${run.attempts}`);
   if (run.headCheckpoint) lines.push(`head     ${run.headCheckpoint}  (wflo checkpoints ${run.id})`);
+  if (history.rolledBack) lines.push(chalk.yellow(`rolled back to ${run.headCheckpoint ?? 'its start'}: wflo resume ${run.id} to continue from there`));
   const table = new Table({ head: ['provider', 'model', 'calls', 'input', 'cached', 'output', 'cost'], style: { head: ['bold'] } });
   for (const m of byModel) {
     table.push([m.provider, m.model, String(m.calls), String(m.inputTokens), String(m.cachedInputTokens), String(m.outputTokens),
@@ -80,7 +87,11 @@ export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx
     const run = store.getRun(runId);
     if (!run) throw unknownRun(runId);
     const byModel = store.byModel(run.id);
-    ctx.stdout.write(flags.json ? `${JSON.stringify(runJson(run, byModel), null, 2)}\n` : `${detail(run, byModel, ctx)}\n`);
+    const checkpoints = new CheckpointStore(db).list(run.id);
+    const head = checkpoints.find((c) => c.id === run.headCheckpoint);
+    // Rolled back and not resumed since: superseded checkpoints come after the head.
+    const history = { replayedCalls: store.countCalls(run.id, 'replayed'), rolledBack: checkpoints.some((c) => c.superseded && c.seq > (head?.seq ?? 0)) };
+    ctx.stdout.write(flags.json ? `${JSON.stringify({ ...runJson(run, byModel), ...history }, null, 2)}\n` : `${detail(run, byModel, history, ctx)}\n`);
     return 0;
   } finally {
     db.close();

@@ -14,15 +14,18 @@ function patchSyncSpawns(carried: ReadonlyArray<readonly [string, string]>): voi
     const original = module[name];
     if (!original) continue;
     module[name] = function syncSpawn(this: unknown, ...args: unknown[]): unknown {
-      for (const arg of args) {
+      // A copy of the caller's options: their objects are theirs (and may be frozen).
+      const withHook = args.map((arg) => {
         const env = typeof arg === 'object' && arg !== null && !Array.isArray(arg) ? (arg as { env?: NodeJS.ProcessEnv }).env : undefined;
-        if (!env) continue;
+        if (!env) return arg;
+        const merged: NodeJS.ProcessEnv = { ...env };
         for (const [key, value] of carried) {
-          if (env[key] === undefined) env[key] = value;
-          else if (key === 'NODE_OPTIONS' && !env[key]?.includes(value)) env[key] = `${env[key]} ${value}`;
+          if (merged[key] === undefined) merged[key] = value;
+          else if (key === 'NODE_OPTIONS' && !merged[key]?.includes(value)) merged[key] = `${merged[key]} ${value}`;
         }
-      }
-      return original.apply(this, args);
+        return { ...(arg as object), env: merged };
+      });
+      return original.apply(this, withHook);
     };
   }
   // `import { execFileSync } from 'node:child_process'` must see the wrapped functions too.

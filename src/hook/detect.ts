@@ -21,7 +21,7 @@ function headerOf(headers: HeadersInit | undefined, name: string): boolean {
 }
 
 /** Billable endpoints of the official APIs that wflo cannot price: refused under a budget. */
-const UNMETERED = /^https:\/\/api\.(?:openai|anthropic)\.com\/v1\/(?:images\/|audio\/|batches|messages\/batches|fine_tuning\/|realtime|videos)/;
+const UNMETERED = /^https:\/\/api\.(?:openai|anthropic)\.com\/v1\/(?:images\/|audio\/|batches|messages\/batches|fine_tuning\/|realtime|videos|threads\/(?:[^/]+\/)?runs|evals|containers|complete\b)/;
 
 /** True for a call wflo cannot meter that an official provider would bill. */
 export function isUnmeteredBillable(url: string, method: string): boolean {

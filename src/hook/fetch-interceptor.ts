@@ -18,12 +18,19 @@ function errorCode(err: unknown): string | undefined {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
-/** The request body as text, whatever form it came in (string, bytes, Blob, stream, Request); undefined when unreadable. */
-async function bodyText(input: FetchInput, init: RequestInit | undefined): Promise<string | undefined> {
-  const body = init?.body ?? (input instanceof Request ? await input.clone().text() : undefined);
-  if (typeof body === 'string' || body === undefined || body === null) return body ?? undefined;
+/** A request body as wflo read it: its text, and for a non-string body the exact bytes and the content type it implied. */
+interface ReadBody { text: string; bytes: Uint8Array<ArrayBuffer> | null; contentType: string | null }
+
+/** Reads the body whatever form it came in (string, bytes, Blob, stream, form, Request); undefined when unreadable. */
+async function readBody(input: FetchInput, init: RequestInit | undefined): Promise<ReadBody | undefined> {
+  const body = init?.body ?? (input instanceof Request ? input.clone().body : undefined);
+  if (typeof body === 'string') return { text: body, bytes: null, contentType: null };
+  if (body === undefined || body === null) return { text: '', bytes: new Uint8Array(0), contentType: null };
   try {
-    return await new Response(body).text();
+    // A Response reads any body type and says what content type that body implies (Blob type, form encoding).
+    const probe = new Response(body);
+    const bytes = new Uint8Array(await probe.arrayBuffer());
+    return { text: Buffer.from(bytes).toString('utf8'), bytes, contentType: probe.headers.get('content-type') };
   } catch {
     return undefined;
   }
@@ -36,13 +43,19 @@ function parseRequest(target: Target, text: string): LlmRequest | undefined {
   return target.provider === 'anthropic' ? parseAnthropicRequest(text, body) : parseOpenAiRequest(target.endpoint as 'chat.completions', text, body);
 }
 
-function outgoing(input: FetchInput, init: RequestInit | undefined, request: LlmRequest, original: string): [FetchInput, RequestInit | undefined] {
-  // The body may have been a stream wflo has read: send the text it read.
-  if (request.body === original && (init?.body === undefined || typeof init.body === 'string')) return [input, init];
+/**
+ * What to send: the caller's own request when wflo changed nothing and the body was a string;
+ * otherwise the same bytes (or wflo's rewritten body), with the content type the original implied.
+ */
+function outgoing(input: FetchInput, init: RequestInit | undefined, read: ReadBody, sent: string): [FetchInput, RequestInit | undefined] {
+  const changed = sent !== read.text;
+  if (!changed && read.bytes === null) return [input, init];
   const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-  headers.delete('content-length');
-  if (input instanceof Request) return [new Request(input, { body: request.body, headers }), init === undefined ? undefined : { ...init, body: request.body, headers }];
-  return [input, { ...init, body: request.body, headers }];
+  if (changed) headers.delete('content-length');
+  if (read.contentType && !headers.has('content-type')) headers.set('content-type', read.contentType);
+  const body = changed || read.bytes === null ? sent : read.bytes;
+  if (input instanceof Request) return [new Request(input, { ...init, body, headers }), undefined];
+  return [input, { ...init, body, headers }];
 }
 
 /** Identity of a request for journal replay: the same provider, endpoint and body. */
@@ -72,12 +85,13 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       }
       return original(input, init);
     }
-    const text = await bodyText(input, init);
+    const read = await readBody(input, init);
     // A body wflo cannot read might still be billed: it is never sent unmetered.
-    if (text === undefined) return refusalResponse(target.provider, 'unmetered', 'wflo cannot read this request\'s body, so it cannot meter it; the call was not sent');
+    if (read === undefined) return refusalResponse(target.provider, 'unmetered', 'wflo cannot read this request\'s body, so it cannot meter it; the call was not sent');
+    const text = read.text;
     // A body that is not a JSON request with a model is refused by the provider itself, unbilled.
     const request = parseRequest(target, text);
-    if (!request) return original(input, typeof init?.body === 'string' || init === undefined ? init : { ...init, body: text });
+    if (!request) return original(...outgoing(input, init, read, text));
 
     const answer = await connection.request({
       type: 'reserve', provider: request.provider, endpoint: request.endpoint, model: request.model, stream: request.stream,
@@ -91,7 +105,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
 
     const callId = answer.callId;
     const started = performance.now();
-    const [sendInput, sendInit] = outgoing(input, init, request, text);
+    const [sendInput, sendInit] = outgoing(input, init, read, request.body);
     let response: Response;
     try {
       response = await original(sendInput, sendInit);

@@ -49,8 +49,9 @@ export function startScript(o: StartScriptOptions): ScriptProcess {
   const exited = child.then((result): ScriptExit => {
     if (result.failed && result.exitCode === undefined && !result.signal) {
       // Never ran: say why, with the shell's codes (127 not found, 126 cannot execute).
-      const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
-      return { exitCode: null, signal: null, startError: { message: result.shortMessage ?? result.message ?? 'unknown error', exitCode: code === 'ENOENT' ? 127 : 126 } };
+      const cause = result.cause as NodeJS.ErrnoException | undefined;
+      const message = cause?.message ?? result.shortMessage ?? 'unknown error';
+      return { exitCode: null, signal: null, startError: { message, exitCode: cause?.code === 'ENOENT' ? 127 : 126 } };
     }
     return { exitCode: result.signal ? null : (result.exitCode ?? null), signal: (result.signal ?? null) as NodeJS.Signals | null, startError: null };
   });

@@ -52,6 +52,37 @@ const IMAGE_TOKENS_MAX = 6_000;
 /** Generous ceiling on the system prompt a provider adds when tools are defined. */
 const TOOLS_PROMPT_TOKENS_MAX = 2_000;
 
+/** Content parts whose tokens live on the provider's side (uploaded or linked files, earlier items). */
+function storedContentPart(part: Json): string | null {
+  const type = part.type;
+  if (type === 'item_reference') return 'it refers to an earlier stored item ("item_reference")';
+  if ((type === 'file' || type === 'input_file') && (asObject(part.file)?.file_id !== undefined || part.file_id !== undefined || part.file_url !== undefined)) {
+    return `it refers to a file ("${String(type)}") whose size wflo cannot see`;
+  }
+  // Images are bounded by the per-image allowance; a document (a PDF of any length) is not.
+  const source = asObject(part.source);
+  if (type === 'document' && (source?.type === 'file' || source?.type === 'url')) {
+    return 'it refers to a document by file or URL whose size wflo cannot see';
+  }
+  return null;
+}
+
+/** The content parts of a request's messages or input items. */
+function contentParts(body: Json): Json[] {
+  const parts: Json[] = [];
+  const items = [...(Array.isArray(body.messages) ? body.messages : []), ...(Array.isArray(body.input) ? body.input : [])];
+  for (const item of items) {
+    const entry = asObject(item);
+    if (!entry) continue;
+    parts.push(entry);
+    if (Array.isArray(entry.content)) for (const part of entry.content) { const p = asObject(part); if (p) parts.push(p); }
+  }
+  return parts;
+}
+
+/** Tools that the client runs itself: they cost only tokens. Anything else runs (and bills) on the provider's side. */
+const CLIENT_TOOLS = /^(?:function|custom|local_shell|shell|apply_patch|(?:bash|text_editor|computer|memory)_\w+)$/;
+
 /**
  * Why a request's input cannot be bounded from its body, if it cannot: it pulls in stored
  * content (earlier responses, stored prompts, uploaded files) or runs billed server tools.
@@ -64,12 +95,17 @@ export function unboundedReason(body: Json): string | null {
       return `it continues stored content ("${field}") whose size wflo cannot see`;
     }
   }
-  const text = JSON.stringify(body);
-  if (/"file_id"\s*:/.test(text)) return 'it refers to an uploaded file ("file_id") whose size wflo cannot see';
+  for (const part of contentParts(body)) {
+    const reason = storedContentPart(part);
+    if (reason) return reason;
+  }
+  if (body.web_search_options !== undefined) return 'it asks for web search ("web_search_options"), billed per search';
+  if (body.mcp_servers !== undefined) return 'it uses remote MCP servers ("mcp_servers") whose results are billed as input';
   const tools = Array.isArray(body.tools) ? body.tools : [];
   const server = tools.find((tool) => {
-    const type = asObject(tool)?.type;
-    return typeof type === 'string' && type !== 'function' && type !== 'custom' && !/^(?:bash|text_editor|computer)_/.test(type);
+    const entry = asObject(tool);
+    // Anthropic's own tool definitions have no type: they run in the client.
+    return typeof entry?.type === 'string' && !CLIENT_TOOLS.test(entry.type);
   });
   if (server) return `it uses a server tool ("${String(asObject(server)?.type)}") billed by the provider beyond tokens`;
   return null;
