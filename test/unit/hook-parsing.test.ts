@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectTarget } from '../../src/hook/detect.js';
 import { MessagesStreamTracker } from '../../src/hook/providers/anthropic.js';
 import { ChatStreamTracker, parseOpenAiRequest } from '../../src/hook/providers/openai.js';
-import { inputTokensBound } from '../../src/hook/providers/types.js';
+import { inputTokensBound, unboundedReason } from '../../src/hook/providers/types.js';
 import { parseSseEvent, SseSplitter } from '../../src/hook/sse.js';
 import { parseHookMessage } from '../../src/protocol/messages.js';
 
@@ -64,5 +64,24 @@ describe('input bound and protocol', () => {
     expect(parseHookMessage('not json')).toBeUndefined();
     expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null,"journal":null}'))
       .toMatchObject({ type: 'settle', callId: 1 });
+  });
+});
+
+describe('unboundedReason', () => {
+  const fn = { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: { file_id: { type: 'string' } } } } };
+  it('lets ordinary requests through, even when they mention file ids or define client tools', () => {
+    expect(unboundedReason({ model: 'm', messages: [{ role: 'user', content: 'what is "file_id": 3?' }], tools: [fn] })).toBeNull();
+    expect(unboundedReason({ model: 'm', messages: [], tools: [{ name: 'calc', input_schema: {} }, { type: 'memory_20250818', name: 'memory' }] })).toBeNull();
+    expect(unboundedReason({ model: 'm', input: 'hi', tools: [{ type: 'local_shell' }, { type: 'apply_patch' }] })).toBeNull();
+    expect(unboundedReason({ model: 'm', prompt: 'legacy completion text' })).toBeNull();
+  });
+
+  it('names what makes a request unbounded', () => {
+    expect(unboundedReason({ model: 'm', input: 'x', previous_response_id: 'resp_1' })).toContain('previous_response_id');
+    expect(unboundedReason({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] })).toContain('input_file');
+    expect(unboundedReason({ model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] })).toContain('item_reference');
+    expect(unboundedReason({ model: 'm', messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'url', url: 'https://x/a.pdf' } }] }] })).toContain('document');
+    expect(unboundedReason({ model: 'm', input: 'x', tools: [{ type: 'web_search' }] })).toContain('web_search');
+    expect(unboundedReason({ model: 'm', messages: [], web_search_options: {} })).toContain('web search');
   });
 });
