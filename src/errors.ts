@@ -38,10 +38,3 @@ export class StoreError extends WfloError {
     this.path = path;
   }
 }
-
-/** The command ran and decided how the process should exit (e.g. the script's own exit code). */
-export class ExitRequest extends WfloError {
-  constructor(exitCode: number) {
-    super('WFLO_EXIT', `exit ${exitCode}`, exitCode);
-  }
-}
