@@ -30,7 +30,7 @@ export function LiveView({ state }: { state: LiveState }) {
       </Text>
       <SpendBar spent={state.spentNano} budget={info.budgetNano} />
       <Text dimColor>
-        {state.calls} calls{state.refused ? `, ${state.refused} refused` : ''} · {state.processes} processes
+        {state.calls} calls{state.refused ? `, ${state.refused} refused` : ''} · {state.processes} {state.processes === 1 ? 'process' : 'processes'}
       </Text>
       {state.models.map((m) => (
         <Text key={m.model}>  {m.model.padEnd(28)} {String(m.calls).padStart(5)} calls  {formatUsd(m.costNano)}</Text>
