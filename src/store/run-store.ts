@@ -4,7 +4,7 @@ import type { CallSettlement, ModelBreakdown, NewCall, RunRecord, RunStatus } fr
 
 interface RunRow {
   id: string; script: string; args: string; cwd: string; status: string; exit_code: number | null;
-  budget_nano: number | null; spent_nano: number; on_budget: string; simulated: number; supervisor_pid: number;
+  budget_nano: number | null; calls_spent_nano: number; on_budget: string; simulated: number; supervisor_pid: number;
   error: string | null; started_at: number; ended_at: number | null; llm_calls: number;
   attempts: number; head_checkpoint: string | null; journal: number;
 }
@@ -13,7 +13,7 @@ interface RunRow {
 const BILLED = `status NOT IN ('denied', 'replayed')`;
 // Spent is the sum of the run's calls (in-flight ones at their reservation): right even if wflo died mid-run.
 const RUN_COLUMNS = `r.*, (SELECT COUNT(*) FROM llm_calls c WHERE c.run_id = r.id AND c.${BILLED}) AS llm_calls,
-  (SELECT COALESCE(SUM(c.cost_nano), 0) FROM llm_calls c WHERE c.run_id = r.id) AS spent_nano,
+  (SELECT COALESCE(SUM(c.cost_nano), 0) FROM llm_calls c WHERE c.run_id = r.id) AS calls_spent_nano,
   (SELECT k.id FROM checkpoints k WHERE k.run_id = r.id AND k.superseded = 0 ORDER BY k.seq DESC LIMIT 1) AS head_checkpoint`;
 
 function toRun(row: RunRow): RunRecord {
@@ -25,7 +25,8 @@ function toRun(row: RunRow): RunRecord {
     status: row.status as RunStatus,
     exitCode: row.exit_code,
     budgetNano: row.budget_nano,
-    spentNano: row.spent_nano,
+    // Not runs.spent_nano: that is written when a run ends, and a run whose wflo died never ends.
+    spentNano: row.calls_spent_nano,
     onBudget: row.on_budget === 'error' ? 'error' : 'stop',
     simulated: row.simulated === 1,
     supervisorPid: row.supervisor_pid,

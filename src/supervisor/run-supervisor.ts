@@ -53,7 +53,6 @@ const DRAIN_MS = 2000;
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = os.constants.signals;
 
 function exitCodeOf(exit: ScriptExit): number {
-  if (exit.startError) return exit.startError.exitCode;
   if (exit.exitCode !== null) return exit.exitCode;
   return 128 + (exit.signal ? SIGNAL_NUMBERS[exit.signal] ?? 0 : 0);
 }

@@ -55,8 +55,9 @@ describe('SSE', () => {
 
 describe('input bound and protocol', () => {
   it('bounds input tokens by bytes, plus a ceiling per image', () => {
-    expect(inputTokensBound('héllo')).toBe(6);
-    expect(inputTokensBound('{"type":"image_url"}')).toBe(20 + 6000);
+    expect(inputTokensBound('héllo', false)).toBe(6);
+    expect(inputTokensBound('{"type":"image_url"}', false)).toBe(20 + 6000);
+    expect(inputTokensBound('{"type": "image"}', true)).toBe(17 + 6000 + 2000);
   });
 
   it('rejects malformed hook messages', () => {

@@ -48,29 +48,24 @@ export function parseOpenAiRequest(endpoint: OpenAiEndpoint, text: string, body:
   };
 }
 
-function chatUsage(raw: unknown): Usage | null {
+/**
+ * OpenAI usage: chat and completions say prompt/completion, the responses API input/output.
+ * Cached tokens are part of the input, reasoning tokens part of the output.
+ */
+function usageWith(raw: unknown, input: 'prompt' | 'input', output: 'completion' | 'output'): Usage | null {
   const u = asObject(raw);
-  if (!u || !isCount(u.prompt_tokens)) return null;
+  if (!u || !isCount(u[`${input}_tokens`])) return null;
   return {
-    inputTokens: count(u.prompt_tokens),
-    cachedInputTokens: count(asObject(u.prompt_tokens_details)?.cached_tokens),
+    inputTokens: count(u[`${input}_tokens`]),
+    cachedInputTokens: count(asObject(u[`${input}_tokens_details`])?.cached_tokens),
     cacheWriteTokens: 0,
-    outputTokens: count(u.completion_tokens),
-    reasoningTokens: count(asObject(u.completion_tokens_details)?.reasoning_tokens),
+    outputTokens: count(u[`${output}_tokens`]),
+    reasoningTokens: count(asObject(u[`${output}_tokens_details`])?.reasoning_tokens),
   };
 }
 
-function responsesUsage(raw: unknown): Usage | null {
-  const u = asObject(raw);
-  if (!u || !isCount(u.input_tokens)) return null;
-  return {
-    inputTokens: count(u.input_tokens),
-    cachedInputTokens: count(asObject(u.input_tokens_details)?.cached_tokens),
-    cacheWriteTokens: 0,
-    outputTokens: count(u.output_tokens),
-    reasoningTokens: count(asObject(u.output_tokens_details)?.reasoning_tokens),
-  };
-}
+const chatUsage = (raw: unknown): Usage | null => usageWith(raw, 'prompt', 'completion');
+const responsesUsage = (raw: unknown): Usage | null => usageWith(raw, 'input', 'output');
 
 function modelOf(body: Json | undefined): string | null {
   return typeof body?.model === 'string' ? body.model : null;
