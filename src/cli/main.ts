@@ -34,8 +34,10 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
     .option('--node <path>', 'the node binary to run the script with')
     .option('--no-journal', 'keep no copy of LLM responses (a resumed run then pays again for calls it repeats)')
+    .option('--no-fit', 'refuse a call the budget cannot cover whole, instead of lowering its output limit to fit')
+    .option('--fit-floor <tokens>', 'fewest output tokens per answer worth sending when fitting a call to the budget (default 256)')
     .action(async (script: string, args: string[], flags: RunFlags, command: Command) => {
-      setCode(await runCommand(script, args, { ...flags, journal: explicit(command, 'journal', flags.journal) }, ctx));
+      setCode(await runCommand(script, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit) }, ctx));
     });
 
   cli.command('checkpoints')
@@ -66,8 +68,10 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
     .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
     .option('--node <path>', 'the node binary to run the script with')
+    .option('--no-fit', 'refuse a call the budget cannot cover whole, instead of lowering its output limit to fit')
+    .option('--fit-floor <tokens>', 'fewest output tokens per answer worth sending when fitting a call to the budget (default 256)')
     .action(async (runId: string, flags: ResumeFlags, command: Command) => {
-      setCode(await resumeCommand(runId, { ...flags, journal: explicit(command, 'journal', flags.journal) }, ctx));
+      setCode(await resumeCommand(runId, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit) }, ctx));
     });
 
   cli.command('status')

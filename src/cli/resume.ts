@@ -14,6 +14,8 @@ export interface ResumeFlags {
   db?: string;
   grace?: string;
   node?: string;
+  fit?: boolean;
+  fitFloor?: string;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function resumeCommand(runId: string, flags: ResumeFlags, ctx: CliC
   const cwd = fs.existsSync(run.cwd) ? run.cwd : ctx.cwd;
   const options = resolveRunOptions(run.script, run.args, {
     onBudget: run.onBudget, simulate: run.simulated, db: dbPath, report: flags.report, grace: flags.grace, node: flags.node,
-    journal: flags.journal ?? run.journal,
+    journal: flags.journal ?? run.journal, fit: flags.fit, fitFloor: flags.fitFloor,
   }, cwd, ctx.env);
   options.budgetNano = flags.budget !== undefined ? parseBudget(flags.budget, '--budget') : run.budgetNano;
   if (options.budgetNano !== null && options.budgetNano <= run.spentNano) {

@@ -11,6 +11,8 @@ export interface WfloConfig {
   db?: string;
   graceMs?: number;
   journal?: boolean;
+  fit?: boolean;
+  fitFloor?: number;
   prices?: PriceOverrides;
 }
 

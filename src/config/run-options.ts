@@ -5,6 +5,8 @@ import { usdToNano, type Nano } from '../ledger/money.js';
 import type { PriceOverrides } from '../pricing/price-book.js';
 import type { OnBudget } from '../store/types.js';
 import { loadConfig } from './load-config.js';
+import { DEFAULT_FIT_FLOOR } from '../pricing/fit.js';
+import type { FitPolicy } from '../supervisor/call-demand.js';
 
 /** Flags of `wflo run` as commander hands them over (strings, unchecked). */
 export interface RunFlags {
@@ -17,6 +19,9 @@ export interface RunFlags {
   node?: string;
   /** false with --no-journal. */
   journal?: boolean;
+  /** false with --no-fit. */
+  fit?: boolean;
+  fitFloor?: string;
 }
 
 /** Everything a run needs, checked once; nothing downstream tests for undefined again. */
@@ -33,6 +38,8 @@ export interface ResolvedRunOptions {
   nodePath: string;
   prices: PriceOverrides;
   typescript: boolean;
+  /** Lower a call's output limit to fit what is left of the budget (else refuse it), and the fewest output tokens worth sending. */
+  fit: FitPolicy;
   /** Keep responses so a resumed run need not pay for them again. */
   journal: boolean;
 }
@@ -72,6 +79,11 @@ export function resolveRunOptions(script: string, scriptArgs: string[], flags: R
     graceMs = Number(flags.grace);
     if (!Number.isInteger(graceMs) || graceMs < 0) throw new UsageError(`--grace must be a whole number of milliseconds, got "${flags.grace}"`);
   }
+  let fitFloor = config.fitFloor ?? DEFAULT_FIT_FLOOR;
+  if (flags.fitFloor !== undefined) {
+    fitFloor = /^\s*\d+\s*$/.test(flags.fitFloor) ? Number(flags.fitFloor) : Number.NaN;
+    if (!Number.isSafeInteger(fitFloor) || fitFloor < 1) throw new UsageError(`--fit-floor must be a whole number of output tokens (1 or more), got "${flags.fitFloor}"`);
+  }
   const nodePath = flags.node ? path.resolve(cwd, flags.node) : process.execPath;
   if (flags.node && !fs.existsSync(nodePath)) throw new UsageError(`--node: no such file ${flags.node}`);
   return {
@@ -88,5 +100,6 @@ export function resolveRunOptions(script: string, scriptArgs: string[], flags: R
     prices: config.prices ?? {},
     typescript: ['.ts', '.mts', '.cts'].includes(ext),
     journal: flags.journal ?? config.journal ?? true,
+    fit: { fit: flags.fit ?? config.fit ?? true, floor: fitFloor },
   };
 }

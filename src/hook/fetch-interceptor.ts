@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { SupervisorMessage } from '../protocol/messages.js';
 import type { SupervisorConnection } from './connection.js';
 import { detectTarget, isUnmeteredBillable, type Target } from './detect.js';
 import { parseAnthropicRequest } from './providers/anthropic.js';
 import { parseOpenAiRequest } from './providers/openai.js';
 import { asObject, type LlmRequest } from './providers/types.js';
+import { canCount, countInput } from './input-count.js';
 import { refusalResponse } from './refusal.js';
 import { tapResponse } from './response-tap.js';
 
@@ -70,6 +72,24 @@ function replayed(answer: { httpStatus: number; contentType: string; body: strin
 }
 
 /**
+ * Asks the supervisor for a call. When it answers `recount` (the cheap byte bound is what keeps
+ * the call from fitting), asks once more with the exact token count.
+ */
+async function reserve(connection: SupervisorConnection, request: LlmRequest, key: string | null): Promise<SupervisorMessage | Error> {
+  const ask = (inputTokensMax: number, counted: boolean): Promise<SupervisorMessage | Error> => connection.request({
+    type: 'reserve', provider: request.provider, endpoint: request.endpoint, model: request.model, stream: request.stream,
+    inputTokensMax, outputTokensMax: request.outputTokensMax, choices: request.choices, unbounded: request.unbounded,
+    requestKey: key, refs: request.refs, counted, countable: !counted && canCount(request), fit: request.capped !== null,
+    minOutputTokens: request.minOutputTokens,
+  });
+  const first = await ask(request.inputTokensMax, false);
+  if (first instanceof Error || first.type !== 'recount') return first;
+  const exact = countInput(request);
+  // Never raise the bound: the exact count only ever tightens it.
+  return ask(exact === null ? request.inputTokensMax : Math.min(exact, request.inputTokensMax), true);
+}
+
+/**
  * Wraps fetch so every LLM call asks the supervisor first and reports its usage after.
  * Anything that is not an LLM call goes straight to the original fetch. With `journal`, the
  * response the caller received goes to the supervisor too, so a resumed run can replay it.
@@ -93,11 +113,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     const request = parseRequest(target, text);
     if (!request) return original(...outgoing(input, init, read, text));
 
-    const answer = await connection.request({
-      type: 'reserve', provider: request.provider, endpoint: request.endpoint, model: request.model, stream: request.stream,
-      inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax, choices: request.choices, unbounded: request.unbounded,
-      requestKey: journal ? requestKey(request, text) : null,
-    });
+    const answer = await reserve(connection, request, journal ? requestKey(request, text) : null);
     if (answer instanceof Error) return refusalResponse(request.provider, 'unsupervised', `${answer.message}; the call was not sent`);
     if (answer.type === 'deny') return refusalResponse(request.provider, answer.code, answer.message);
     if (answer.type === 'replay') return replayed(answer);
@@ -105,7 +121,9 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
 
     const callId = answer.callId;
     const started = performance.now();
-    const [sendInput, sendInit] = outgoing(input, init, read, request.body);
+    // A call fitted to the budget goes with a lower output limit; the journal keys it by the request as written.
+    const body = answer.maxOutputTokens !== null && request.capped ? request.capped(answer.maxOutputTokens) : request.body;
+    const [sendInput, sendInit] = outgoing(input, init, read, body);
     let response: Response;
     try {
       response = await original(sendInput, sendInit);
@@ -113,7 +131,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       const notSent = NOT_SENT.has(errorCode(err) ?? '');
       connection.settle({
         callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0,
-        latencyMs: performance.now() - started, model: null, error: err instanceof Error ? err.message : String(err), journal: null,
+        latencyMs: performance.now() - started, model: null, error: err instanceof Error ? err.message : String(err), journal: null, context: [],
       });
       throw err;
     }
@@ -122,6 +140,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
         callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
         latencyMs: performance.now() - started, model: result.model, error: result.error,
         journal: result.delivered ? { contentType: response.headers.get('content-type') ?? 'application/json', body: result.delivered.toString('base64') } : null,
+        context: result.context ?? [],
       });
     });
   };

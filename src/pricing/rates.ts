@@ -53,12 +53,17 @@ export function costOf(rates: ModelRates, usage: Usage): Nano {
   return picoToNano(pico);
 }
 
+/** The dearest per-token input rate (uncached, cached or cache write) at this input size, in pico-USD. */
+export function inputPicoMax(rates: ModelRates, inputTokens: number): number {
+  return Math.max(picoAt(rates.input, inputTokens), picoAt(rates.cachedInput, inputTokens), picoAt(rates.cacheWrite, inputTokens));
+}
+
+/** The per-token output rate at this input size, in pico-USD. */
+export function outputPicoAt(rates: ModelRates, inputTokens: number): number {
+  return picoAt(rates.output, inputTokens);
+}
+
 /** The most a call can cost: every input token at the dearest input rate, every output token allowed. */
 export function worstCaseOf(rates: ModelRates, inputTokensMax: number, outputTokensMax: number): Nano {
-  const inputPico = Math.max(
-    picoAt(rates.input, inputTokensMax),
-    picoAt(rates.cachedInput, inputTokensMax),
-    picoAt(rates.cacheWrite, inputTokensMax),
-  );
-  return picoToNano(inputTokensMax * inputPico + outputTokensMax * picoAt(rates.output, inputTokensMax));
+  return picoToNano(inputTokensMax * inputPicoMax(rates, inputTokensMax) + outputTokensMax * outputPicoAt(rates, inputTokensMax));
 }

@@ -3,7 +3,7 @@
  * JSON lines over a Unix socket. Every message is parsed from `unknown` on receipt.
  * Bump PROTOCOL_VERSION on any incompatible change.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Environment variables the supervisor sets for the agent's processes. */
 export const ENV = {
@@ -49,6 +49,16 @@ export interface ReserveMessage {
   choices: number;
   /** Why the request's cost cannot be bounded from its body (a stored conversation, a file id, server tools), or null. */
   unbounded: string | null;
+  /** Ids of stored responses and items the request continues (previous_response_id, item_reference): bounded by what the run saw of them. */
+  refs: string[];
+  /** True when inputTokensMax is an exact token count; false when it is the cheap bound from the body's bytes. */
+  counted: boolean;
+  /** True when the hook can count the input tokens exactly if asked (`recount`). */
+  countable: boolean;
+  /** True when the hook can lower the request's output limit to fit the budget (the grant's maxOutputTokens). */
+  fit: boolean;
+  /** The lowest output limit per answer the request accepts (e.g. above an Anthropic thinking budget). */
+  minOutputTokens: number;
   /** Identity of the request (hash of provider, endpoint and body) for journal replay; null when not journaling. */
   requestKey: string | null;
 }
@@ -66,6 +76,8 @@ export interface SettleMessage {
   error: string | null;
   /** The response as the caller received it, for replay on resume; null when not journaling. */
   journal: { contentType: string; body: string } | null;
+  /** Ids later requests may continue from (the response's id, its output items' ids); empty when none. */
+  context: string[];
 }
 /** Save a checkpoint: the whole state, or the keys that changed since checkpoint `base`. */
 export interface CheckpointMessage {
@@ -85,7 +97,10 @@ export interface ListCheckpointsMessage { type: 'list-checkpoints'; rid: number 
 export type HookRequest = ReserveMessage | CheckpointMessage | LastCheckpointMessage | ListCheckpointsMessage;
 export type HookMessage = HelloMessage | SettleMessage | HookRequest;
 
-export interface GrantMessage { type: 'grant'; rid: number; callId: number }
+/** Go ahead; with maxOutputTokens, only after lowering the request's output limit (per answer) to it. */
+export interface GrantMessage { type: 'grant'; rid: number; callId: number; maxOutputTokens: number | null }
+/** Count the request's input tokens exactly and ask again: the cheap bound is what keeps it from fitting. */
+export interface RecountMessage { type: 'recount'; rid: number }
 export type DenyCode = 'budget_exceeded' | 'unknown_price' | 'unbounded_cost' | 'run_stopping';
 export interface DenyMessage { type: 'deny'; rid: number; code: DenyCode; message: string }
 export interface ReplayMessage { type: 'replay'; rid: number; callId: number; httpStatus: number; contentType: string; body: string }
@@ -94,7 +109,7 @@ export interface SavedCheckpoint { id: string; name: string; seq: number; state:
 export interface CheckpointsMessage { type: 'checkpoints'; rid: number; checkpoints: SavedCheckpoint[] }
 /** A request the supervisor could not do; `code` need_full asks for the whole state instead of a delta. */
 export interface FailedMessage { type: 'failed'; rid: number; code: 'need_full' | 'invalid'; message: string }
-export type SupervisorMessage = GrantMessage | DenyMessage | ReplayMessage | CheckpointSavedMessage | CheckpointsMessage | FailedMessage;
+export type SupervisorMessage = GrantMessage | RecountMessage | DenyMessage | ReplayMessage | CheckpointSavedMessage | CheckpointsMessage | FailedMessage;
 
 type Fields = Record<string, unknown>;
 
@@ -135,6 +150,8 @@ export function parseHookMessage(line: string): HookMessage | undefined {
         && (value.outputTokensMax === null || isCount(value.outputTokensMax))
         && (value.requestKey === null || isString(value.requestKey)) && isCount(value.choices) && value.choices >= 1
         && (value.unbounded === null || isString(value.unbounded))
+        && Array.isArray(value.refs) && value.refs.every(isString) && typeof value.counted === 'boolean'
+        && typeof value.countable === 'boolean' && typeof value.fit === 'boolean' && isCount(value.minOutputTokens)
         ? (value as unknown as ReserveMessage) : undefined;
     case 'settle': {
       const usage = parseUsage(value.usage);
@@ -142,6 +159,7 @@ export function parseHookMessage(line: string): HookMessage | undefined {
         && isCount(value.httpStatus) && typeof value.latencyMs === 'number'
         && (value.model === null || isString(value.model)) && (value.error === null || isString(value.error))
         && (value.journal === null || (isObject(value.journal) && isString(value.journal.contentType) && isString(value.journal.body)))
+        && Array.isArray(value.context) && value.context.every(isString)
         ? ({ ...(value as unknown as SettleMessage), usage }) : undefined;
     }
     case 'checkpoint':
@@ -163,7 +181,9 @@ export function parseSupervisorMessage(line: string): SupervisorMessage | undefi
   if (!isObject(value) || !isCount(value.rid)) return undefined;
   switch (value.type) {
     case 'grant':
-      return isCount(value.callId) ? (value as unknown as GrantMessage) : undefined;
+      return isCount(value.callId) && (value.maxOutputTokens === null || isCount(value.maxOutputTokens)) ? (value as unknown as GrantMessage) : undefined;
+    case 'recount':
+      return value as unknown as RecountMessage;
     case 'deny':
       return DENY_CODES.includes(String(value.code)) && isString(value.message) ? (value as unknown as DenyMessage) : undefined;
     case 'replay':

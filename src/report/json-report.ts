@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
+import { budgetUsedPct } from '../ui/describe.js';
 import type { RunSummary } from '../ui/reporter.js';
 
 /** The `--report` file: stable field names for CI jobs to read. */
@@ -14,6 +15,9 @@ export function jsonReport(s: RunSummary): object {
     llmCalls: s.llmCalls,
     refusedCalls: s.deniedCalls,
     estimatedCalls: s.estimatedCalls,
+    cappedCalls: s.cappedCalls,
+    waitedCalls: s.waitedCalls,
+    budgetUsedPct: s.budgetNano === null ? null : budgetUsedPct(s.spentNano, s.budgetNano),
     durationMs: s.durationMs,
     stopReason: s.stopMessage,
     byModel: s.byModel.map((m) => ({
@@ -35,7 +39,8 @@ export function stepSummary(s: RunSummary): string {
   return [
     `### wflo run \`${s.runId}\`: ${s.status}`,
     '',
-    `Spent **${formatUsd(s.spentNano)}** of budget ${budget} · ${s.llmCalls} LLM calls · exit ${s.exitCode}`,
+    `Spent **${formatUsd(s.spentNano)}** of budget ${budget}${s.budgetNano === null ? '' : ` (${budgetUsedPct(s.spentNano, s.budgetNano)}%)`} · ${s.llmCalls} LLM calls`
+      + `${s.deniedCalls ? ` · ${s.deniedCalls} refused` : ''}${s.cappedCalls ? ` · ${s.cappedCalls} fitted to the budget` : ''}${s.waitedCalls ? ` · ${s.waitedCalls} waited` : ''} · exit ${s.exitCode}`,
     ...(s.stopMessage ? ['', `> ${s.stopMessage}`] : []),
     '',
     '| provider | model | calls | input tokens | output tokens | cost |',

@@ -85,4 +85,14 @@ export const MIGRATIONS: readonly string[] = [
      body BLOB NOT NULL,
      created_at INTEGER NOT NULL
    );`,
+  // Calls fitted to the budget (output limit lowered) and calls that waited for budget held by others.
+  `ALTER TABLE llm_calls ADD COLUMN output_cap INTEGER;
+   ALTER TABLE llm_calls ADD COLUMN waited_ms REAL;
+   -- Tokens a stored response (or one of its output items) can bring into a later request that refers to it.
+   CREATE TABLE response_context (
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     ref TEXT NOT NULL,
+     tokens INTEGER NOT NULL,
+     PRIMARY KEY (run_id, ref)
+   ) WITHOUT ROWID;`,
 ];

@@ -44,13 +44,15 @@ function toRun(row: RunRow): RunRecord {
 export class RunStore {
   private readonly insertCallStmt: Database.Statement;
   private readonly settleCallStmt: Database.Statement;
+  private readonly rememberContextStmt: Database.Statement;
   /** Built once: better-sqlite3 makes a new wrapper per db.transaction() call. */
   private readonly inTransaction: <T>(work: () => T) => T;
 
   constructor(private readonly db: Database.Database) {
     this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
-      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq)
-      VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error, @attempt, @afterCheckpointSeq)`);
+      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq, output_cap, waited_ms)
+      VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error, @attempt, @afterCheckpointSeq, @outputCap, @waitedMs)`);
+    this.rememberContextStmt = db.prepare('INSERT OR REPLACE INTO response_context (run_id, ref, tokens) VALUES (?, ?, ?)');
     this.settleCallStmt = db.prepare(`UPDATE llm_calls SET status = @status, estimated = @estimated,
       input_tokens = @inputTokens, cached_input_tokens = @cachedInputTokens, cache_write_tokens = @cacheWriteTokens,
       output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cost_nano = @costNano, http_status = @httpStatus,
@@ -127,6 +129,23 @@ export class RunStore {
         SUM(estimated) AS estimatedCalls
       FROM llm_calls WHERE run_id = ? AND ${BILLED} GROUP BY provider, model ORDER BY costNano DESC, model`)
       .all(runId) as ModelBreakdown[];
+  }
+
+  /** Remembers what a stored response or output item can bring into a later request (tokens). */
+  rememberContext(runId: string, ref: string, tokens: number): void {
+    this.rememberContextStmt.run(runId, ref, tokens);
+  }
+
+  /** Every stored response and item of the run that wflo saw, with the tokens each can bring in. */
+  contextOf(runId: string): Map<string, number> {
+    const rows = this.db.prepare('SELECT ref, tokens FROM response_context WHERE run_id = ?').all(runId) as Array<{ ref: string; tokens: number }>;
+    return new Map(rows.map((r) => [r.ref, r.tokens]));
+  }
+
+  /** Calls of this attempt that were fitted to the budget, and that waited for it. */
+  fitCounts(runId: string, attempt: number): { capped: number; waited: number } {
+    return this.db.prepare(`SELECT COUNT(output_cap) AS capped, COUNT(waited_ms) AS waited FROM llm_calls
+      WHERE run_id = ? AND attempt = ? AND status != 'denied'`).get(runId, attempt) as { capped: number; waited: number };
   }
 
   /** How many calls of the run (this attempt, or all) ended with a status. */

@@ -42,6 +42,10 @@ export interface NewCall {
   error: string | null;
   attempt: number;
   afterCheckpointSeq: number;
+  /** The output limit per answer wflo lowered the request to, or null when it went as written. */
+  outputCap: number | null;
+  /** How long the call waited for budget held by calls in flight, or null when it did not wait. */
+  waitedMs: number | null;
 }
 
 export interface CallSettlement {

@@ -1,22 +1,25 @@
-import { Ledger } from '../ledger/ledger.js';
+import type { Answer, Ledger, Refusal } from '../ledger/ledger.js';
 import type { Nano } from '../ledger/money.js';
 import { formatUsd } from '../ledger/money.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import { unknownPriceMessage } from '../pricing/price-book.js';
-import { costOf, worstCaseOf, type ModelRates } from '../pricing/rates.js';
+import { costOf, type ModelRates } from '../pricing/rates.js';
 import type { DenyCode, ReserveMessage, SettleMessage, SupervisorMessage } from '../protocol/messages.js';
 import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
+import { demandOf, requestedOutput, type FitPolicy } from './call-demand.js';
 import type { EventSink } from './events.js';
 import type { ReplayQueue } from './replay-queue.js';
+import { ResponseContext } from './response-context.js';
 
-interface InFlight {
+/** A call the ledger is deciding or has granted. */
+interface Call {
   seq: number;
   connection: number;
   pid: number;
   request: ReserveMessage;
   rates: ModelRates | undefined;
-  startedAt: number;
+  arrivedAt: number;
   afterCheckpointSeq: number;
 }
 
@@ -35,30 +38,50 @@ export interface AccountantOptions {
   firstSeq: number;
   clock: () => number;
   emit: EventSink;
+  fit: FitPolicy;
+  /** Sends an answer decided after its request was handled (a call that waited). */
+  post: (connection: number, message: SupervisorMessage) => void;
   /** Called when a call is refused for the budget. */
   onBudgetDenied: (message: string) => void;
   /** Called when a call cost more than its bound and the run is now over its budget. */
   onOverspent: (message: string) => void;
 }
 
+function budgetMessage(model: string, r: Refusal, floor: number | null): string {
+  return `budget exceeded: a ${model} call could cost up to ${formatUsd(r.worstCase)}, and ${formatUsd(r.spent)} of the ${formatUsd(r.budget)} budget is spent`
+    + (floor === null ? '' : `; what is left affords fewer than ${floor} output tokens`);
+}
+
 /**
- * Decides every call: prices its worst case, reserves it in the ledger, records it, and
- * settles it with the real usage. Every call it grants is in the store from that moment.
+ * Decides every call: prices its worst case, asks the ledger (grant, cut to fit, wait, refuse),
+ * records it, and settles it with the real usage. Every call it grants is in the store from
+ * that moment; every call that waits is answered once the ledger decides it.
  */
 export class CallAccountant {
-  private readonly inFlight = new Map<number, InFlight>();
+  private readonly inFlight = new Map<number, Call>();
+  private readonly waiting = new Map<number, Call>();
+  private readonly context: ResponseContext;
   private nextSeq: number;
   private stopping = false;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly o: AccountantOptions) {
     this.nextSeq = o.firstSeq;
+    this.context = new ResponseContext(o.store, o.runId);
   }
 
   get ledger(): Ledger { return this.o.ledger; }
 
-  /** No call is granted after this (the run is being stopped). */
-  refuseAll(): void { this.stopping = true; }
+  /** No call is granted after this (the run is being stopped); calls still waiting are refused. */
+  refuseAll(): void {
+    this.stopping = true;
+    const withdrawn = this.o.ledger.withdrawAll();
+    for (const seq of withdrawn) {
+      const call = this.waiting.get(seq);
+      if (call) this.answer(call, this.deny(call, 'run_stopping', 'the run is stopping; no new LLM calls are sent'));
+    }
+    if (withdrawn.length > 0) this.o.emit({ type: 'queue', waiting: 0 });
+  }
 
   /** Resolves when no granted call is in flight: their money is committed, so let them land. */
   whenIdle(): Promise<void> {
@@ -66,48 +89,51 @@ export class CallAccountant {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  reserve(connection: number, pid: number, request: ReserveMessage): SupervisorMessage {
-    const seq = this.nextSeq++;
+  /** Answers a reserve now, or returns null when the call waits (its answer is posted later). */
+  reserve(connection: number, pid: number, request: ReserveMessage): SupervisorMessage | null {
     const { ledger, prices } = this.o;
     const rates = prices.rates(request.provider, request.model);
     const budgeted = ledger.budgetNano !== null;
-    const deny = (code: DenyCode, message: string): SupervisorMessage => {
-      this.record(seq, pid, request, 'denied', 0, rates !== undefined, message);
-      this.o.emit({ type: 'call-denied', seq, pid, provider: request.provider, model: request.model, code, message });
-      if (code === 'budget_exceeded') this.o.onBudgetDenied(message);
-      return { type: 'deny', rid: request.rid, code, message };
-    };
+    const call: Call = { seq: 0, connection, pid, request, rates, arrivedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq() };
+    const deny = (code: DenyCode, message: string): SupervisorMessage => this.deny(this.numbered(call), code, message);
     if (this.stopping) return deny('run_stopping', 'the run is stopping; no new LLM calls are sent');
     const journaled = this.o.replay?.take(request.requestKey);
     if (journaled) {
       // Paid for by an earlier attempt: serve it again, free.
-      this.record(seq, pid, request, 'replayed', 0, rates !== undefined, null);
-      this.o.emit({ type: 'call-settled', seq, pid, provider: request.provider, model: request.model, endpoint: request.endpoint,
+      this.numbered(call);
+      this.record(call, 'replayed', 0, null, null);
+      this.o.emit({ type: 'call-settled', seq: call.seq, pid, provider: request.provider, model: request.model, endpoint: request.endpoint,
         stream: request.stream, status: 'replayed', usage: null, costNano: 0, latencyMs: 0, spentNano: ledger.spent, error: null });
-      return { type: 'replay', rid: request.rid, callId: seq, httpStatus: journaled.httpStatus, contentType: journaled.contentType, body: journaled.body };
+      return { type: 'replay', rid: request.rid, callId: call.seq, httpStatus: journaled.httpStatus, contentType: journaled.contentType, body: journaled.body };
     }
     if (!rates && budgeted) return deny('unknown_price', unknownPriceMessage(request.provider, request.model));
     if (request.unbounded && budgeted) {
       return deny('unbounded_cost', `cannot bound the cost of this ${request.model} call under a budget: ${request.unbounded}; send the content in the request, or run without --budget`);
     }
-    let worstCase: Nano = 0;
-    if (rates) {
-      const outputMax = request.outputTokensMax ?? (rates.outputLimit === null ? null : rates.outputLimit * request.choices);
-      if (outputMax === null && budgeted) {
-        return deny('unknown_price', `cannot bound the cost of a "${request.model}" call: the request sets no max tokens and wflo knows no output limit for the model; `
-          + `set max tokens in the call or "max_output_tokens" under prices."${request.model}" in wflo.config.json`);
-      }
-      worstCase = worstCaseOf(rates, request.inputTokensMax, outputMax ?? 0);
+    const stored = this.context.tokensFor(request.refs);
+    if (typeof stored === 'string' && budgeted) {
+      return deny('unbounded_cost', `cannot bound the cost of this ${request.model} call under a budget: it continues stored content ("${stored}") `
+        + 'that wflo did not see in this run; send the content in the request, or run without --budget');
     }
-    const held = ledger.reserve(seq, worstCase);
-    if (!held.granted) {
-      return deny('budget_exceeded', `budget exceeded: a ${request.model} call could cost up to ${formatUsd(held.worstCase)}, `
-        + `and ${formatUsd(held.spent)} of the ${formatUsd(held.budget)} budget is spent`
-        + (held.reserved > 0 ? ` (${formatUsd(held.reserved)} more held for calls in flight)` : ''));
+    if (!rates) return this.grant(this.numbered(call), { held: 0, cut: null });
+    const perAnswer = requestedOutput(request, rates);
+    if (perAnswer === null && budgeted) {
+      return deny('unknown_price', `cannot bound the cost of a "${request.model}" call: the request sets no max tokens and wflo knows no output limit for the model; `
+        + `set max tokens in the call or "max_output_tokens" under prices."${request.model}" in wflo.config.json`);
     }
-    this.inFlight.set(seq, { seq, connection, pid, request, rates, startedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq() });
-    this.record(seq, pid, request, 'in_flight', worstCase, rates !== undefined, null);
-    return { type: 'grant', rid: request.rid, callId: seq };
+    const inputTokens = request.inputTokensMax + (typeof stored === 'number' ? stored : 0);
+    const demand = demandOf(rates, request, inputTokens, perAnswer ?? 0, this.o.fit, ledger.budgetNano);
+    // The byte bound is what keeps the call from going whole: an exact count may let it.
+    if (budgeted && request.countable && !request.counted && demand.full > (ledger.budgetNano ?? 0) - ledger.spent) {
+      return { type: 'recount', rid: request.rid };
+    }
+    this.numbered(call);
+    const decision = ledger.request(call.seq, demand);
+    if (decision.kind !== 'wait') return this.decided(call, decision);
+    this.waiting.set(call.seq, call);
+    this.o.emit({ type: 'call-waiting', seq: call.seq, pid, model: request.model, worstCaseNano: demand.full,
+      heldNano: ledger.reserved, inFlight: ledger.inFlight, waiting: ledger.waiting });
+    return null;
   }
 
   settle(connection: number, message: SettleMessage): void {
@@ -125,6 +151,7 @@ export class CallAccountant {
         this.o.onOverspent(`a ${call.request.model} call cost ${formatUsd(cost)}, more than wflo's bound of ${formatUsd(held)}, `
           + `and the run has spent ${formatUsd(ledger.spent)} of its ${formatUsd(ledger.budgetNano)} budget`);
       }
+      this.context.remember(message.context, message.usage);
     } else if (message.outcome === 'error') {
       status = 'error';
       cost = ledger.settle(call.seq, 0);
@@ -135,19 +162,75 @@ export class CallAccountant {
     const journal = status === 'ok' && message.journal && call.request.requestKey !== null && this.o.journal
       ? { ...message.journal, requestKey: call.request.requestKey } : null;
     this.finish(call, status, cost, message.usage, message.httpStatus, message.latencyMs, message.model, message.error, journal);
+    this.pump();
   }
 
-  /** A connection closed: whatever it still had in flight is charged at its reservation. */
+  /** A connection closed: whatever it still had in flight is charged at its reservation; its waiting calls were never sent. */
   abandonConnection(connection: number): void {
+    for (const call of [...this.waiting.values()]) {
+      if (call.connection !== connection || !this.o.ledger.withdraw(call.seq)) continue;
+      this.deny(call, 'run_stopping', 'the process ended while the call waited for budget; it was never sent');
+      this.o.emit({ type: 'queue', waiting: this.o.ledger.waiting });
+    }
     for (const call of [...this.inFlight.values()]) {
       if (call.connection !== connection) continue;
       this.inFlight.delete(call.seq);
       const cost = this.o.ledger.chargeReservation(call.seq);
       this.finish(call, 'estimated', cost, null, null, null, null, 'the process ended before the call finished');
     }
+    this.pump();
   }
 
-  private finish(call: InFlight, status: 'ok' | 'error' | 'estimated', cost: Nano, usage: SettleMessage['usage'],
+  /** Money was released or spent: answer the calls that waited for it, oldest first. */
+  private pump(): void {
+    if (this.waiting.size === 0) return;
+    const answered = this.o.ledger.pump();
+    for (const { callId, decision } of answered) {
+      const call = this.waiting.get(callId);
+      if (call) this.answer(call, this.decided(call, decision));
+    }
+    if (answered.length > 0) this.o.emit({ type: 'queue', waiting: this.o.ledger.waiting });
+  }
+
+  private answer(call: Call, message: SupervisorMessage): void {
+    this.waiting.delete(call.seq);
+    this.o.post(call.connection, message);
+  }
+
+  private decided(call: Call, decision: Answer): SupervisorMessage {
+    if (decision.kind === 'grant') return this.grant(call, decision);
+    const floor = call.request.fit && this.o.fit.fit ? this.o.fit.floor : null;
+    return this.deny(call, 'budget_exceeded', budgetMessage(call.request.model, decision.refusal, floor));
+  }
+
+  private grant(call: Call, decision: { held: Nano; cut: number | null }): SupervisorMessage {
+    this.inFlight.set(call.seq, call);
+    const now = this.o.clock();
+    const waitedMs = this.waiting.has(call.seq) ? now - call.arrivedAt : null;
+    this.record(call, 'in_flight', decision.held, decision.cut, waitedMs);
+    if (decision.cut !== null && call.rates) {
+      this.o.emit({ type: 'call-capped', seq: call.seq, pid: call.pid, model: call.request.model, outputTokens: decision.cut,
+        requested: requestedOutput(call.request, call.rates), heldNano: decision.held });
+    }
+    return { type: 'grant', rid: call.request.rid, callId: call.seq, maxOutputTokens: decision.cut };
+  }
+
+  private deny(call: Call, code: DenyCode, message: string): SupervisorMessage {
+    const r = call.request;
+    this.record(call, 'denied', 0, null, this.waiting.has(call.seq) ? this.o.clock() - call.arrivedAt : null, message);
+    this.waiting.delete(call.seq);
+    this.o.emit({ type: 'call-denied', seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, code, message });
+    if (code === 'budget_exceeded') this.o.onBudgetDenied(message);
+    return { type: 'deny', rid: r.rid, code, message };
+  }
+
+  /** Calls are numbered when first decided (a call asked to recount is not a call yet). */
+  private numbered(call: Call): Call {
+    if (call.seq === 0) call.seq = this.nextSeq++;
+    return call;
+  }
+
+  private finish(call: Call, status: 'ok' | 'error' | 'estimated', cost: Nano, usage: SettleMessage['usage'],
     httpStatus: number | null, latencyMs: number | null, responseModel: string | null, error: string | null,
     journal: { contentType: string; body: string; requestKey: string } | null = null): void {
     const { ledger, store, runId } = this.o;
@@ -170,11 +253,13 @@ export class CallAccountant {
     });
   }
 
-  private record(seq: number, pid: number, r: ReserveMessage, status: 'in_flight' | 'denied' | 'replayed', reserved: Nano, priced: boolean, error: string | null): void {
+  private record(call: Call, status: 'in_flight' | 'denied' | 'replayed', reserved: Nano, outputCap: number | null, waitedMs: number | null, error: string | null = null): void {
     const { store, runId } = this.o;
+    const r = call.request;
     store.insertCall({
-      runId, seq, pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
-      status, priced, reservedNano: reserved, startedAt: this.o.clock(), error, attempt: this.o.attempt, afterCheckpointSeq: this.o.headSeq(),
+      runId, seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
+      status, priced: call.rates !== undefined, reservedNano: reserved, startedAt: this.o.clock(), error, attempt: this.o.attempt,
+      afterCheckpointSeq: call.afterCheckpointSeq, outputCap, waitedMs,
     });
   }
 }

@@ -8,6 +8,12 @@ export type RunEvent =
   | { type: 'call-settled'; seq: number; pid: number; provider: Provider; model: string; endpoint: Endpoint; stream: boolean;
       status: 'ok' | 'error' | 'estimated' | 'replayed'; usage: Usage | null; costNano: Nano; latencyMs: number | null; spentNano: Nano; error: string | null }
   | { type: 'call-denied'; seq: number; pid: number; provider: Provider; model: string; code: string; message: string }
+  /** A call waits until calls in flight release the budget they hold. */
+  | { type: 'call-waiting'; seq: number; pid: number; model: string; worstCaseNano: Nano; heldNano: Nano; inFlight: number; waiting: number }
+  /** How many calls wait for budget now (after calls were queued or answered). */
+  | { type: 'queue'; waiting: number }
+  /** A call whose output limit wflo lowered so that it fits the budget. */
+  | { type: 'call-capped'; seq: number; pid: number; model: string; outputTokens: number; requested: number | null; heldNano: Nano }
   | { type: 'stopping'; reason: RunStatus; message: string }
   | { type: 'checkpoint'; id: string; seq: number; name: string; sizeBytes: number; deduplicated: boolean };
 

@@ -5,7 +5,8 @@ import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type HookRequest
 /** What the supervisor does with each hook message. Called on the one event loop, in order. */
 export interface HookHandlers {
   hello(connection: number, message: HelloMessage): void;
-  request(connection: number, pid: number, message: HookRequest): SupervisorMessage;
+  /** The answer, or null when it comes later (a call waiting for budget) through `IpcServer.post`. */
+  request(connection: number, pid: number, message: HookRequest): SupervisorMessage | null;
   settle(connection: number, message: SettleMessage): void;
   closed(connection: number): void;
   /** Runs the handling of one batch of messages (e.g. in one database transaction). */
@@ -36,7 +37,8 @@ function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean): strin
     } else if (message.type === 'settle') {
       handlers.settle(peer.connection, message);
     } else if (!closed || message.type === 'checkpoint') {
-      replies += `${JSON.stringify(handlers.request(peer.connection, peer.pid, message))}\n`;
+      const reply = handlers.request(peer.connection, peer.pid, message);
+      if (reply) replies += `${JSON.stringify(reply)}\n`;
     }
   }
   return replies;
@@ -51,6 +53,10 @@ export class IpcServer {
   private idle: (() => void) | undefined;
   private readonly ready = new Set<Peer>();
   private flushScheduled = false;
+  private readonly peers = new Map<number, Peer>();
+  /** Answers decided outside a request (calls that waited), sent once the batch that recorded them commits. */
+  private outbox = new Map<number, string>();
+  private inBatch = false;
 
   private constructor(readonly socketPath: string, handlers: HookHandlers) {
     this.server = net.createServer((socket) => this.accept(socket, handlers));
@@ -71,6 +77,7 @@ export class IpcServer {
     this.sockets.add(socket);
     socket.setEncoding('utf8');
     const peer: Peer = { connection, socket, pid: 0, buffered: '' };
+    this.peers.set(connection, peer);
     socket.on('data', (chunk: string) => {
       peer.buffered += chunk;
       // Look for a line end in the new chunk only: a 20 MB checkpoint arrives in many chunks.
@@ -84,9 +91,11 @@ export class IpcServer {
     socket.on('error', () => { /* a process that dies mid-write; 'close' follows */ });
     socket.on('close', () => {
       // Its last reports may still be waiting for this turn's flush: handle them before it counts as gone.
-      if (this.ready.delete(peer)) this.guard(handlers, () => handlers.batch(() => handleLines(peer, handlers, true)));
+      if (this.ready.delete(peer)) this.batch(handlers, () => handleLines(peer, handlers, true));
       this.sockets.delete(socket);
-      handlers.closed(connection);
+      this.peers.delete(connection);
+      this.batch(handlers, () => handlers.closed(connection));
+      this.sendOutbox();
       if (this.sockets.size === 0) this.idle?.();
     });
   }
@@ -99,18 +108,39 @@ export class IpcServer {
     this.flushScheduled = false;
     const peers = [...this.ready];
     this.ready.clear();
-    const replies = this.guard(handlers, () => handlers.batch(() => peers.map((peer) => handleLines(peer, handlers, false))));
+    const replies = this.batch(handlers, () => peers.map((peer) => handleLines(peer, handlers, false)));
     // Nothing is answered unless it was recorded.
     replies?.forEach((reply, i) => { if (reply) peers[i]?.socket.write(reply); });
+    this.sendOutbox();
   }
 
-  /** A failure to record (e.g. the database is locked or full) stops the run; nothing unrecorded is granted. */
-  private guard<T>(handlers: HookHandlers, work: () => T): T | undefined {
+  /**
+   * Answers a request later (a call that waited for budget). Inside a batch the answer goes
+   * out after the batch commits; outside one, on the next turn.
+   */
+  post(connection: number, message: SupervisorMessage): void {
+    if (!this.peers.has(connection)) return;
+    this.outbox.set(connection, `${this.outbox.get(connection) ?? ''}${JSON.stringify(message)}\n`);
+    if (!this.inBatch) setImmediate(() => this.sendOutbox());
+  }
+
+  private sendOutbox(): void {
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    for (const [connection, lines] of outbox) this.peers.get(connection)?.socket.write(lines);
+  }
+
+  /** One transaction; answers posted during a batch that failed are dropped with it (nothing unrecorded is sent). */
+  private batch<T>(handlers: HookHandlers, work: () => T): T | undefined {
+    this.inBatch = true;
     try {
-      return work();
+      return handlers.batch(work);
     } catch (err) {
+      this.outbox.clear();
       handlers.failed(err instanceof Error ? err : new Error(String(err)));
       return undefined;
+    } finally {
+      this.inBatch = false;
     }
   }
 

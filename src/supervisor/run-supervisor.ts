@@ -9,6 +9,7 @@ import type { CheckpointStore } from '../store/checkpoint-store.js';
 import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
 import type { RunStatus } from '../store/types.js';
+import type { SupervisorMessage } from '../protocol/messages.js';
 import type { Reporter, RunSummary } from '../ui/reporter.js';
 import { CallAccountant } from './call-accountant.js';
 import { CheckpointService } from './checkpoint-service.js';
@@ -116,8 +117,11 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
 
   const ledger = new Ledger(o.budgetNano, alreadySpent);
   const checkpoints = new CheckpointService({ runId, attempt, store: ctx.checkpoints, spent: () => ledger.spent, clock: ctx.clock, emit: reporter.event });
+  // The socket is opened below; answers decided later (calls that waited) go through it.
+  let post: (connection: number, message: SupervisorMessage) => void = () => {};
   const accountant = new CallAccountant({
-    runId, ledger, prices: new PriceBook(o.prices), store, clock: ctx.clock, emit: reporter.event,
+    runId, ledger, prices: new PriceBook(o.prices), store, clock: ctx.clock, emit: reporter.event, fit: o.fit,
+    post: (connection, message) => post(connection, message),
     journal: o.journal ? ctx.journal : null, replay, attempt, headSeq: () => checkpoints.headSeq(), firstSeq: store.nextCallSeq(runId),
     onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'); },
     onOverspent: (message) => stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'),
@@ -139,6 +143,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     batch: (work) => store.transaction(work),
     failed: (error) => stop('failed', `cannot record to the database ${o.dbPath}: ${error.message}`, EXIT.internal, 'SIGTERM'),
   }));
+  post = (connection, message) => ipc.post(connection, message);
   let simulator: FakeProvider | null = null;
   const offSignal = ctx.onSignal((signal) => stop('interrupted', `wflo received ${signal}`, 128 + (SIGNAL_NUMBERS[signal] ?? 2), signal));
   try {
@@ -163,7 +168,9 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     const endedAt = ctx.clock();
     store.finishRun(runId, { status, exitCode, error: ended?.message ?? null, spentNano: ledger.spent, endedAt });
     const byModel = store.byModel(runId);
+    const fitted = store.fitCounts(runId, attempt);
     return {
+      cappedCalls: fitted.capped, waitedCalls: fitted.waited,
       runId, status, exitCode, budgetNano: o.budgetNano, spentNano: ledger.spent,
       llmCalls: byModel.reduce((n, m) => n + m.calls, 0), deniedCalls: store.countCalls(runId, 'denied', attempt),
       replayedCalls: store.countCalls(runId, 'replayed', attempt), attempt,

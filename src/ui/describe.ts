@@ -16,6 +16,7 @@ export function startLine(info: RunInfo): string {
 export function eventLine(event: RunEvent): string | null {
   switch (event.type) {
     case 'process':
+    case 'queue':
       return null;
     case 'call-settled': {
       const u = event.usage;
@@ -26,6 +27,11 @@ export function eventLine(event: RunEvent): string | null {
     }
     case 'call-denied':
       return `refused call #${event.seq} ${event.model}: ${event.message}`;
+    case 'call-waiting':
+      return `call #${event.seq} ${event.model} waits: up to ${formatUsd(event.worstCaseNano)}, and ${formatUsd(event.heldNano)} is held for ${event.inFlight} call${event.inFlight === 1 ? '' : 's'} in flight`;
+    case 'call-capped':
+      return `call #${event.seq} ${event.model} fitted to the budget: output limited to ${event.outputTokens} tokens`
+        + `${event.requested === null ? '' : ` (asked up to ${event.requested})`}, up to ${formatUsd(event.heldNano)}`;
     case 'stopping':
       return `stopping the run (${event.reason}): ${event.message}`;
     case 'checkpoint':
@@ -36,5 +42,13 @@ export function eventLine(event: RunEvent): string | null {
 export function summaryLine(s: RunSummary): string {
   const denied = s.deniedCalls ? `, ${s.deniedCalls} refused` : '';
   const estimated = s.estimatedCalls ? `, ${s.estimatedCalls} estimated` : '';
-  return `${s.runId} ${s.status}  spent ${budgetText(s.spentNano, s.budgetNano)}  ${s.llmCalls} calls${denied}${estimated}  exit ${s.exitCode}`;
+  const capped = s.cappedCalls ? `, ${s.cappedCalls} fitted` : '';
+  const waited = s.waitedCalls ? `, ${s.waitedCalls} waited` : '';
+  const used = s.budgetNano === null ? '' : ` (${budgetUsedPct(s.spentNano, s.budgetNano)}%)`;
+  return `${s.runId} ${s.status}  spent ${budgetText(s.spentNano, s.budgetNano)}${used}  ${s.llmCalls} calls${denied}${capped}${waited}${estimated}  exit ${s.exitCode}`;
+}
+
+/** Share of the budget spent, in percent with two decimals (rounded down: 100 means all of it). */
+export function budgetUsedPct(spent: Nano, budget: Nano): number {
+  return Math.floor((spent * 10_000) / budget) / 100;
 }

@@ -11,6 +11,9 @@ export interface LiveState {
   spentNano: Nano;
   calls: number;
   refused: number;
+  /** Calls waiting for budget held by calls in flight, and calls fitted to the budget so far. */
+  waiting: number;
+  capped: number;
   processes: number;
   models: ModelLine[];
   recent: string[];
@@ -18,7 +21,7 @@ export interface LiveState {
 }
 
 export const initialLiveState: LiveState = {
-  info: null, spentNano: 0, calls: 0, refused: 0, processes: 0, models: [], recent: [], stopping: null,
+  info: null, spentNano: 0, calls: 0, refused: 0, waiting: 0, capped: 0, processes: 0, models: [], recent: [], stopping: null,
 };
 
 const RECENT_LINES = 5;
@@ -37,6 +40,12 @@ export function foldEvent(state: LiveState, event: RunEvent): LiveState {
     }
     case 'call-denied':
       return { ...state, refused: state.refused + 1, recent };
+    case 'call-waiting':
+      return { ...state, waiting: event.waiting, recent };
+    case 'queue':
+      return { ...state, waiting: event.waiting };
+    case 'call-capped':
+      return { ...state, capped: state.capped + 1, recent };
     case 'stopping':
       return { ...state, stopping: event.message, recent };
     case 'checkpoint':

@@ -30,8 +30,9 @@ export function LiveView({ state }: { state: LiveState }) {
       </Text>
       <SpendBar spent={state.spentNano} budget={info.budgetNano} />
       <Text dimColor>
-        {state.calls} calls{state.refused ? `, ${state.refused} refused` : ''} · {state.processes} {state.processes === 1 ? 'process' : 'processes'}
+        {state.calls} calls{state.refused ? `, ${state.refused} refused` : ''}{state.capped ? `, ${state.capped} fitted to the budget` : ''} · {state.processes} {state.processes === 1 ? 'process' : 'processes'}
       </Text>
+      {state.waiting > 0 ? <Text color="yellow">{state.waiting} {state.waiting === 1 ? 'call waits' : 'calls wait'} for budget held by calls in flight</Text> : null}
       {state.models.map((m) => (
         <Text key={m.model}>  {m.model.padEnd(28)} {String(m.calls).padStart(5)} calls  {formatUsd(m.costNano)}</Text>
       ))}

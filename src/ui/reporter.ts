@@ -24,6 +24,10 @@ export interface RunSummary {
   replayedCalls: number;
   attempt: number;
   estimatedCalls: number;
+  /** Calls of this attempt whose output limit wflo lowered to fit the budget. */
+  cappedCalls: number;
+  /** Calls of this attempt that waited for budget held by calls in flight. */
+  waitedCalls: number;
   byModel: ModelBreakdown[];
   durationMs: number;
   /** Why the run stopped, when wflo stopped it. */

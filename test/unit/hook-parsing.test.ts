@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectTarget } from '../../src/hook/detect.js';
 import { MessagesStreamTracker } from '../../src/hook/providers/anthropic.js';
 import { ChatStreamTracker, parseOpenAiRequest } from '../../src/hook/providers/openai.js';
-import { inputTokensBound, unboundedReason } from '../../src/hook/providers/types.js';
+import { inputTokensBound, storedRefs, unboundedReason } from '../../src/hook/providers/types.js';
 import { parseSseEvent, SseSplitter } from '../../src/hook/sse.js';
 import { parseHookMessage } from '../../src/protocol/messages.js';
 
@@ -64,7 +64,9 @@ describe('input bound and protocol', () => {
     expect(parseHookMessage('{"type":"reserve","rid":1}')).toBeUndefined();
     expect(parseHookMessage('not json')).toBeUndefined();
     expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null,"journal":null}'))
-      .toMatchObject({ type: 'settle', callId: 1 });
+      .toBeUndefined(); // no context: a hook of another protocol version
+    expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null,"journal":null,"context":["resp_1"]}'))
+      .toMatchObject({ type: 'settle', callId: 1, context: ['resp_1'] });
   });
 });
 
@@ -78,9 +80,15 @@ describe('unboundedReason', () => {
   });
 
   it('names what makes a request unbounded', () => {
-    expect(unboundedReason({ model: 'm', input: 'x', previous_response_id: 'resp_1' })).toContain('previous_response_id');
+    // Stored responses by id are bounded by the supervisor from what the run saw (storedRefs); other forms are not.
+    expect(unboundedReason({ model: 'm', input: 'x', previous_response_id: 'resp_1' })).toBeNull();
+    expect(storedRefs({ model: 'm', previous_response_id: 'resp_1', input: [{ type: 'item_reference', id: 'msg_1' }, { role: 'user', content: 'hi' }] }))
+      .toEqual(['resp_1', 'msg_1']);
+    expect(unboundedReason({ model: 'm', input: 'x', previous_response_id: { id: 'resp_1' } })).toContain('previous_response_id');
+    expect(unboundedReason({ model: 'm', input: 'x', conversation: 'conv_1' })).toContain('conversation');
     expect(unboundedReason({ model: 'm', input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file_1' }] }] })).toContain('input_file');
-    expect(unboundedReason({ model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] })).toContain('item_reference');
+    expect(unboundedReason({ model: 'm', input: [{ type: 'item_reference', id: 'msg_1' }] })).toBeNull();
+    expect(unboundedReason({ model: 'm', input: [{ type: 'item_reference' }] })).toContain('item_reference');
     expect(unboundedReason({ model: 'm', messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'url', url: 'https://x/a.pdf' } }] }] })).toContain('document');
     expect(unboundedReason({ model: 'm', input: 'x', tools: [{ type: 'web_search' }] })).toContain('web_search');
     expect(unboundedReason({ model: 'm', messages: [], web_search_options: {} })).toContain('web search');

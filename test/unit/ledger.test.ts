@@ -1,22 +1,107 @@
 import { describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/ledger/ledger.js';
+import { Ledger, type Demand } from '../../src/ledger/ledger.js';
+
+/** A call that only goes whole. */
+const whole = (full: number): Demand => ({ full });
+/** A call that may be cut: `perToken` nano per output token on top of `input`, at least `floor` tokens. */
+const cuttable = (input: number, perToken: number, tokens: number, floor: number): Demand => ({
+  full: input + perToken * tokens,
+  cut: (room) => {
+    const fit = Math.floor((room - input) / perToken);
+    return fit >= floor ? { outputTokens: Math.min(fit, tokens), worstCase: input + perToken * Math.min(fit, tokens) } : null;
+  },
+});
 
 describe('Ledger', () => {
   it('grants while spent + held + worst case fits the budget, exactly to the nano', () => {
     const ledger = new Ledger(1000);
-    expect(ledger.reserve(1, 600)).toEqual({ granted: true });
-    expect(ledger.reserve(2, 400)).toEqual({ granted: true });
-    expect(ledger.reserve(3, 1)).toEqual({ granted: false, spent: 0, reserved: 1000, budget: 1000, worstCase: 1 });
+    expect(ledger.request(1, whole(600))).toEqual({ kind: 'grant', held: 600, cut: null });
+    expect(ledger.request(2, whole(400))).toEqual({ kind: 'grant', held: 400, cut: null });
+    expect(ledger.spent + ledger.reserved).toBe(1000);
     expect(ledger.settle(1, 250)).toBe(250);
     expect(ledger.spent).toBe(250);
     expect(ledger.reserved).toBe(400);
-    expect(ledger.reserve(3, 350)).toEqual({ granted: true });
+    expect(ledger.request(3, whole(350))).toEqual({ kind: 'grant', held: 350, cut: null });
     expect(ledger.spent + ledger.reserved).toBe(1000);
+  });
+
+  it('a call that fits beside what is spent but not beside what is held waits, and is granted when the hold is released', () => {
+    const ledger = new Ledger(1000);
+    ledger.request(1, whole(700));
+    expect(ledger.request(2, whole(500))).toEqual({ kind: 'wait' });
+    expect(ledger.waiting).toBe(1);
+    expect(ledger.pump()).toEqual([]); // nothing released yet
+    ledger.settle(1, 100);
+    expect(ledger.pump()).toEqual([{ callId: 2, decision: { kind: 'grant', held: 500, cut: null } }]);
+    expect(ledger.waiting).toBe(0);
+    expect(ledger.spent + ledger.reserved).toBe(600);
+  });
+
+  it('refuses at once only what cannot fit even with nothing in flight', () => {
+    const ledger = new Ledger(1000, 300);
+    ledger.request(1, whole(600));
+    expect(ledger.request(2, whole(701))).toEqual({ kind: 'refuse', refusal: { spent: 300, budget: 1000, worstCase: 701 } });
+    expect(ledger.request(3, whole(700))).toEqual({ kind: 'wait' });
+  });
+
+  it('waiting calls are answered first come, first served: a small call never overtakes a big one', () => {
+    const ledger = new Ledger(1000);
+    ledger.request(1, whole(600));
+    ledger.request(2, whole(300));
+    expect(ledger.request(3, whole(900))).toEqual({ kind: 'wait' });
+    // 100 is free, and call 4 would fit in it, but it queues behind call 3.
+    expect(ledger.request(4, whole(50))).toEqual({ kind: 'wait' });
+    ledger.settle(2, 0);
+    expect(ledger.pump()).toEqual([]); // 400 free: call 3 still does not fit, so call 4 waits too
+    ledger.settle(1, 0);
+    expect(ledger.pump()).toEqual([
+      { callId: 3, decision: { kind: 'grant', held: 900, cut: null } },
+      { callId: 4, decision: { kind: 'grant', held: 50, cut: null } },
+    ]);
+  });
+
+  it('a waiting call is sized again when it is answered: refused if the calls before it spent the room', () => {
+    const ledger = new Ledger(1000);
+    ledger.request(1, whole(600));
+    expect(ledger.request(2, whole(500))).toEqual({ kind: 'wait' });
+    ledger.request(3, whole(0)); // behind call 2
+    ledger.settle(1, 600); // call 1 used all it held: 400 left, call 2 can no longer fit
+    expect(ledger.pump()).toEqual([
+      { callId: 2, decision: { kind: 'refuse', refusal: { spent: 600, budget: 1000, worstCase: 500 } } },
+      { callId: 3, decision: { kind: 'grant', held: 0, cut: null } },
+    ]);
+  });
+
+  it('cuts a call to what is left of the budget (not counting holds), and refuses below the floor', () => {
+    const ledger = new Ledger(10_000);
+    // 100 nano of input + 10 nano per token × 2,000 tokens = 20,100: more than the budget.
+    expect(ledger.request(1, cuttable(100, 10, 2000, 50))).toEqual({ kind: 'grant', held: 10_000, cut: 990 });
+    // The room is sized against what is spent: the cut call waits for the first call's hold.
+    expect(ledger.request(2, cuttable(100, 10, 2000, 50))).toEqual({ kind: 'wait' });
+    ledger.settle(1, 9_000);
+    // 1,000 left: (1,000 − 100) / 10 = 90 tokens.
+    expect(ledger.pump()).toEqual([{ callId: 2, decision: { kind: 'grant', held: 1_000, cut: 90 } }]);
+    ledger.settle(2, 500);
+    // 500 left: 40 tokens, below the floor of 50.
+    expect(ledger.request(3, cuttable(100, 10, 2000, 50))).toEqual({ kind: 'refuse', refusal: { spent: 9_500, budget: 10_000, worstCase: 20_100 } });
+  });
+
+  it('withdraws waiting calls one by one (their process went away) or all at once (the run stops)', () => {
+    const ledger = new Ledger(100);
+    ledger.request(1, whole(100));
+    ledger.request(2, whole(60));
+    ledger.request(3, whole(60));
+    ledger.request(4, whole(60));
+    expect(ledger.withdraw(3)).toBe(true);
+    expect(ledger.withdraw(3)).toBe(false);
+    expect(ledger.withdrawAll()).toEqual([2, 4]);
+    ledger.settle(1, 0);
+    expect(ledger.pump()).toEqual([]);
   });
 
   it('charges a whole reservation when the outcome is unknown', () => {
     const ledger = new Ledger(1000);
-    ledger.reserve(7, 300);
+    ledger.request(7, whole(300));
     expect(ledger.chargeReservation(7)).toBe(300);
     expect(ledger.spent).toBe(300);
     expect(ledger.reserved).toBe(0);
@@ -25,7 +110,7 @@ describe('Ledger', () => {
 
   it('has no limit without a budget, and counts earlier spending', () => {
     const ledger = new Ledger(null, 5);
-    expect(ledger.reserve(1, Number.MAX_SAFE_INTEGER / 2)).toEqual({ granted: true });
+    expect(ledger.request(1, whole(Number.MAX_SAFE_INTEGER / 2))).toEqual({ kind: 'grant', held: Number.MAX_SAFE_INTEGER / 2, cut: null });
     expect(ledger.settle(1, 10)).toBe(10);
     expect(ledger.spent).toBe(15);
   });

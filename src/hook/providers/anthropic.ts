@@ -1,11 +1,14 @@
 import type { Usage } from '../../protocol/messages.js';
 import {
-  asObject, count, inputTokensBound, isCount, unboundedReason,
+  asObject, count, inputTokensBound, isCount, storedRefs, unboundedReason,
   type Json, type LlmRequest, type StreamTracker, type UsageResult,
 } from './types.js';
 
 /** Reads an Anthropic messages request: max_tokens is required by the API, so the ceiling is known. */
 export function parseAnthropicRequest(text: string, body: Json): LlmRequest {
+  // Extended thinking needs max_tokens above its budget: the output limit cannot be cut below that.
+  const thinking = asObject(body.thinking);
+  const thinkingBudget = thinking?.type === 'enabled' && isCount(thinking.budget_tokens) ? thinking.budget_tokens : 0;
   return {
     provider: 'anthropic',
     endpoint: 'messages',
@@ -15,7 +18,11 @@ export function parseAnthropicRequest(text: string, body: Json): LlmRequest {
     outputTokensMax: isCount(body.max_tokens) ? body.max_tokens : null,
     choices: 1,
     unbounded: unboundedReason(body),
+    refs: storedRefs(body),
+    minOutputTokens: thinkingBudget + 1,
     body: text,
+    capped: (max) => JSON.stringify({ ...body, max_tokens: max }),
+    json: body,
     usageInjected: false,
   };
 }

@@ -1,6 +1,6 @@
 import type { Endpoint, Usage } from '../../protocol/messages.js';
 import {
-  asObject, count, inputTokensBound, isCount, unboundedReason,
+  asObject, count, inputTokensBound, isCount, storedRefs, unboundedReason,
   type Json, type LlmRequest, type StreamTracker, type UsageResult,
 } from './types.js';
 
@@ -23,16 +23,32 @@ function outputCeiling(endpoint: OpenAiEndpoint, body: Json, choices: number): n
   return isCount(max) ? max * choices : null;
 }
 
+/** Reasoning models take only max_completion_tokens; other chat models and most compatible servers know max_tokens. */
+const REASONING_MODEL = /^(?:o\d|gpt-5)/;
+
+/** The field that limits output per answer: the one the request already uses, else the one its endpoint and model expect. */
+function outputLimitField(endpoint: Exclude<OpenAiEndpoint, 'embeddings'>, body: Json): string {
+  if (endpoint === 'responses') return 'max_output_tokens';
+  if (endpoint === 'completions') return 'max_tokens';
+  if (body.max_completion_tokens !== undefined && body.max_completion_tokens !== null) return 'max_completion_tokens';
+  if (body.max_tokens !== undefined && body.max_tokens !== null) return 'max_tokens';
+  return typeof body.model === 'string' && REASONING_MODEL.test(body.model) ? 'max_completion_tokens' : 'max_tokens';
+}
+
 /** Reads an OpenAI (or compatible) request. For chat streams without usage, asks for it. */
 export function parseOpenAiRequest(endpoint: OpenAiEndpoint, text: string, body: Json): LlmRequest {
   const stream = body.stream === true;
   let sent = text;
   let usageInjected = false;
+  let toSend = body;
   if ((endpoint === 'chat.completions' || endpoint === 'completions') && stream && asObject(body.stream_options)?.include_usage !== true) {
     // Without this the stream carries no usage at all; the extra chunk is hidden from the caller.
-    sent = JSON.stringify({ ...body, stream_options: { ...asObject(body.stream_options), include_usage: true } });
+    toSend = { ...body, stream_options: { ...asObject(body.stream_options), include_usage: true } };
+    sent = JSON.stringify(toSend);
     usageInjected = true;
   }
+  const capped = endpoint === 'embeddings' ? null
+    : (max: number): string => JSON.stringify({ ...toSend, [outputLimitField(endpoint, body)]: max });
   const choices = choicesOf(endpoint, body);
   return {
     provider: 'openai',
@@ -43,7 +59,11 @@ export function parseOpenAiRequest(endpoint: OpenAiEndpoint, text: string, body:
     outputTokensMax: outputCeiling(endpoint, body, choices),
     choices,
     unbounded: unboundedReason(body),
+    refs: storedRefs(body),
+    minOutputTokens: 1,
     body: sent,
+    capped,
+    json: body,
     usageInjected,
   };
 }
@@ -71,11 +91,18 @@ function modelOf(body: Json | undefined): string | null {
   return typeof body?.model === 'string' ? body.model : null;
 }
 
+/** A stored response's id, then its output items' ids: what later requests may continue from. */
+function responseContext(response: Json | undefined): string[] {
+  if (typeof response?.id !== 'string') return [];
+  const items = Array.isArray(response.output) ? response.output.map((item) => asObject(item)?.id).filter((id): id is string => typeof id === 'string') : [];
+  return [response.id, ...items];
+}
+
 /** Usage of a plain (non-streamed) OpenAI response body. */
 export function openAiUsage(endpoint: OpenAiEndpoint, body: unknown): UsageResult {
   const json = asObject(body);
-  const usage = endpoint === 'responses' ? responsesUsage(json?.usage) : chatUsage(json?.usage);
-  return { usage, model: modelOf(json) };
+  if (endpoint === 'responses') return { usage: responsesUsage(json?.usage), model: modelOf(json), context: responseContext(json) };
+  return { usage: chatUsage(json?.usage), model: modelOf(json) };
 }
 
 /**
@@ -124,7 +151,7 @@ export class ResponsesStreamTracker implements StreamTracker {
     try {
       const response = asObject(asObject(JSON.parse(data))?.response);
       const usage = responsesUsage(response?.usage);
-      if (usage) this.found = { usage, model: modelOf(response) };
+      if (usage) this.found = { usage, model: modelOf(response), context: responseContext(response) };
     } catch { /* not ours to judge: the SDK sees the same data */ }
     return data;
   }

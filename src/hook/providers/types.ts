@@ -1,9 +1,14 @@
 import type { ReserveMessage, Usage } from '../../protocol/messages.js';
 
 /** What the hook learned from a request before it leaves the process: what it reserves with, and what it sends. */
-export interface LlmRequest extends Pick<ReserveMessage, 'provider' | 'endpoint' | 'model' | 'stream' | 'inputTokensMax' | 'outputTokensMax' | 'choices' | 'unbounded'> {
+export interface LlmRequest extends Pick<ReserveMessage, 'provider' | 'endpoint' | 'model' | 'stream' | 'inputTokensMax' | 'outputTokensMax'
+  | 'choices' | 'unbounded' | 'refs' | 'minOutputTokens'> {
   /** The body to send: the original, or one that also asks the provider for stream usage. */
   body: string;
+  /** The body to send with its output limit per answer lowered to `max` (to fit the budget); null when the request cannot be cut. */
+  capped: ((max: number) => string) | null;
+  /** The parsed request, for an exact count of its input tokens when asked. */
+  json: Json;
   /** True when wflo asked for stream usage the caller did not: those chunks must be hidden. */
   usageInjected: boolean;
 }
@@ -11,6 +16,8 @@ export interface LlmRequest extends Pick<ReserveMessage, 'provider' | 'endpoint'
 export interface UsageResult {
   usage: Usage | null;
   model: string | null;
+  /** A stored response's id then its output items' ids, which later requests may continue from. */
+  context?: string[];
 }
 
 /** Watches a streamed response's events for usage; may rewrite or drop events. */
@@ -55,7 +62,7 @@ const TOOLS_PROMPT_TOKENS_MAX = 2_000;
 /** Content parts whose tokens live on the provider's side (uploaded or linked files, earlier items). */
 function storedContentPart(part: Json): string | null {
   const type = part.type;
-  if (type === 'item_reference') return 'it refers to an earlier stored item ("item_reference")';
+  if (type === 'item_reference' && typeof part.id !== 'string') return 'it refers to an earlier stored item ("item_reference")';
   if ((type === 'file' || type === 'input_file') && (asObject(part.file)?.file_id !== undefined || part.file_id !== undefined || part.file_url !== undefined)) {
     return `it refers to a file ("${String(type)}") whose size wflo cannot see`;
   }
@@ -80,6 +87,16 @@ function contentParts(body: Json): Json[] {
   return parts;
 }
 
+/**
+ * Stored responses and items a request continues (`previous_response_id`, `item_reference`
+ * ids): the supervisor bounds them by what the run saw of them, or refuses them.
+ */
+export function storedRefs(body: Json): string[] {
+  const refs: string[] = typeof body.previous_response_id === 'string' ? [body.previous_response_id] : [];
+  for (const part of contentParts(body)) if (part.type === 'item_reference' && typeof part.id === 'string') refs.push(part.id);
+  return refs;
+}
+
 /** Tools that the client runs itself: they cost only tokens. Anything else runs (and bills) on the provider's side. */
 const CLIENT_TOOLS = /^(?:function|custom|local_shell|shell|apply_patch|(?:bash|text_editor|computer|memory)_\w+)$/;
 
@@ -90,7 +107,9 @@ const CLIENT_TOOLS = /^(?:function|custom|local_shell|shell|apply_patch|(?:bash|
 export function unboundedReason(body: Json): string | null {
   for (const field of ['previous_response_id', 'conversation', 'prompt'] as const) {
     // A stored prompt is an object ({ id, version }); the legacy completions `prompt` is the text itself.
+    // A previous response by id is bounded by the supervisor, from what the run saw of it (storedRefs).
     const value = body[field];
+    if (field === 'previous_response_id' && typeof value === 'string') continue;
     if (value !== undefined && value !== null && (field !== 'prompt' || asObject(value) !== undefined)) {
       return `it continues stored content ("${field}") whose size wflo cannot see`;
     }

@@ -1,0 +1,29 @@
+import type { Demand } from '../ledger/ledger.js';
+import type { Nano } from '../ledger/money.js';
+import { fitOutput } from '../pricing/fit.js';
+import { worstCaseOf, type ModelRates } from '../pricing/rates.js';
+import type { ReserveMessage } from '../protocol/messages.js';
+
+/** How calls are fitted to the budget: `fit` false refuses instead of lowering output limits. */
+export interface FitPolicy {
+  fit: boolean;
+  /** Fewest output tokens per answer worth sending (lowered on tiny budgets, see pricing/fit.ts). */
+  floor: number;
+}
+
+/** A call's output ceiling per answer: the request's own, else the model's output limit; null when neither is known. */
+export function requestedOutput(request: ReserveMessage, rates: ModelRates): number | null {
+  if (request.outputTokensMax !== null) return Math.ceil(request.outputTokensMax / request.choices);
+  return rates.outputLimit;
+}
+
+/**
+ * What the ledger must cover for a call: its worst case as written, and (when the hook can
+ * lower the request's output limit and the policy allows) the same call cut to fit a room.
+ */
+export function demandOf(rates: ModelRates, request: ReserveMessage, inputTokensMax: number, perAnswer: number, policy: FitPolicy, budget: Nano | null): Demand {
+  const full = worstCaseOf(rates, inputTokensMax, perAnswer * request.choices);
+  if (!policy.fit || !request.fit || budget === null) return { full };
+  const limits = { requested: perAnswer, choices: request.choices, floor: policy.floor, minimum: Math.max(1, request.minOutputTokens) };
+  return { full, cut: (room) => fitOutput(rates, inputTokensMax, limits, room, budget) };
+}
