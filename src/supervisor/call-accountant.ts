@@ -21,6 +21,10 @@ interface Call {
   rates: ModelRates | undefined;
   arrivedAt: number;
   afterCheckpointSeq: number;
+  /** The fewest output tokens worth sending when the call is fitted to the budget; null when it cannot be fitted. */
+  floor: number | null;
+  /** The output limit per answer wflo set to fit the budget, or null. */
+  cap: number | null;
 }
 
 export interface AccountantOptions {
@@ -48,8 +52,11 @@ export interface AccountantOptions {
 }
 
 function budgetMessage(model: string, r: Refusal, floor: number | null): string {
-  return `budget exceeded: a ${model} call could cost up to ${formatUsd(r.worstCase)}, and ${formatUsd(r.spent)} of the ${formatUsd(r.budget)} budget is spent`
-    + (floor === null ? '' : `; what is left affords fewer than ${floor} output tokens`);
+  if (floor === null) {
+    return `budget exceeded: a ${model} call could cost up to ${formatUsd(r.worstCase)}, and ${formatUsd(r.spent)} of the ${formatUsd(r.budget)} budget is spent`;
+  }
+  return `budget exceeded: ${formatUsd(Math.max(0, r.budget - r.spent))} of the ${formatUsd(r.budget)} budget is left, too little for a ${model} call `
+    + `with at least ${floor} output token${floor === 1 ? '' : 's'} (as written it could cost up to ${formatUsd(r.worstCase)})`;
 }
 
 /**
@@ -94,7 +101,7 @@ export class CallAccountant {
     const { ledger, prices } = this.o;
     const rates = prices.rates(request.provider, request.model);
     const budgeted = ledger.budgetNano !== null;
-    const call: Call = { seq: 0, connection, pid, request, rates, arrivedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq() };
+    const call: Call = { seq: 0, connection, pid, request, rates, arrivedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq(), floor: null, cap: null };
     const deny = (code: DenyCode, message: string): SupervisorMessage => this.deny(this.numbered(call), code, message);
     if (this.stopping) return deny('run_stopping', 'the run is stopping; no new LLM calls are sent');
     const journaled = this.o.replay?.take(request.requestKey);
@@ -103,7 +110,7 @@ export class CallAccountant {
       this.numbered(call);
       this.record(call, 'replayed', 0, null, null);
       this.o.emit({ type: 'call-settled', seq: call.seq, pid, provider: request.provider, model: request.model, endpoint: request.endpoint,
-        stream: request.stream, status: 'replayed', usage: null, costNano: 0, latencyMs: 0, spentNano: ledger.spent, error: null });
+        stream: request.stream, status: 'replayed', usage: null, costNano: 0, latencyMs: 0, spentNano: ledger.spent, error: null, outputCap: null });
       return { type: 'replay', rid: request.rid, callId: call.seq, httpStatus: journaled.httpStatus, contentType: journaled.contentType, body: journaled.body };
     }
     if (!rates && budgeted) return deny('unknown_price', unknownPriceMessage(request.provider, request.model));
@@ -123,6 +130,7 @@ export class CallAccountant {
     }
     const inputTokens = request.inputTokensMax + (typeof stored === 'number' ? stored : 0);
     const demand = demandOf(rates, request, inputTokens, perAnswer ?? 0, this.o.fit, ledger.budgetNano);
+    call.floor = demand.floor ?? null;
     // The byte bound is what keeps the call from going whole: an exact count may let it.
     if (budgeted && request.countable && !request.counted && demand.full > (ledger.budgetNano ?? 0) - ledger.spent) {
       return { type: 'recount', rid: request.rid };
@@ -199,12 +207,12 @@ export class CallAccountant {
 
   private decided(call: Call, decision: Answer): SupervisorMessage {
     if (decision.kind === 'grant') return this.grant(call, decision);
-    const floor = call.request.fit && this.o.fit.fit ? this.o.fit.floor : null;
-    return this.deny(call, 'budget_exceeded', budgetMessage(call.request.model, decision.refusal, floor));
+    return this.deny(call, 'budget_exceeded', budgetMessage(call.request.model, decision.refusal, call.floor));
   }
 
   private grant(call: Call, decision: { held: Nano; cut: number | null }): SupervisorMessage {
     this.inFlight.set(call.seq, call);
+    call.cap = decision.cut;
     const now = this.o.clock();
     const waitedMs = this.waiting.has(call.seq) ? now - call.arrivedAt : null;
     this.record(call, 'in_flight', decision.held, decision.cut, waitedMs);
@@ -249,7 +257,7 @@ export class CallAccountant {
     const r = call.request;
     this.o.emit({
       type: 'call-settled', seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
-      status, usage: status === 'ok' ? usage : null, costNano: cost, latencyMs, spentNano: ledger.spent, error,
+      status, usage: status === 'ok' ? usage : null, costNano: cost, latencyMs, spentNano: ledger.spent, error, outputCap: call.cap,
     });
   }
 

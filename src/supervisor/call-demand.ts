@@ -1,7 +1,7 @@
 import type { Demand } from '../ledger/ledger.js';
 import type { Nano } from '../ledger/money.js';
-import { fitOutput } from '../pricing/fit.js';
-import { worstCaseOf, type ModelRates } from '../pricing/rates.js';
+import { effectiveFloor, fitOutput } from '../pricing/fit.js';
+import { outputPicoAt, worstCaseOf, type ModelRates } from '../pricing/rates.js';
 import type { ReserveMessage } from '../protocol/messages.js';
 
 /** How calls are fitted to the budget: `fit` false refuses instead of lowering output limits. */
@@ -21,9 +21,14 @@ export function requestedOutput(request: ReserveMessage, rates: ModelRates): num
  * What the ledger must cover for a call: its worst case as written, and (when the hook can
  * lower the request's output limit and the policy allows) the same call cut to fit a room.
  */
-export function demandOf(rates: ModelRates, request: ReserveMessage, inputTokensMax: number, perAnswer: number, policy: FitPolicy, budget: Nano | null): Demand {
+export function demandOf(rates: ModelRates, request: ReserveMessage, inputTokensMax: number, perAnswer: number, policy: FitPolicy, budget: Nano | null): Demand & { floor?: number } {
   const full = worstCaseOf(rates, inputTokensMax, perAnswer * request.choices);
   if (!policy.fit || !request.fit || budget === null) return { full };
   const limits = { requested: perAnswer, choices: request.choices, floor: policy.floor, minimum: Math.max(1, request.minOutputTokens) };
-  return { full, cut: (room) => fitOutput(rates, inputTokensMax, limits, room, budget) };
+  const outputPico = BigInt(outputPicoAt(rates, inputTokensMax)) * BigInt(request.choices);
+  return {
+    full,
+    cut: (room) => fitOutput(rates, inputTokensMax, limits, room, budget),
+    floor: Math.max(limits.minimum, effectiveFloor(policy.floor, outputPico, budget)),
+  };
 }

@@ -6,7 +6,9 @@ import type { RunStatus } from '../store/types.js';
 export type RunEvent =
   | { type: 'process'; pid: number; ppid: number; thread: number; processes: number }
   | { type: 'call-settled'; seq: number; pid: number; provider: Provider; model: string; endpoint: Endpoint; stream: boolean;
-      status: 'ok' | 'error' | 'estimated' | 'replayed'; usage: Usage | null; costNano: Nano; latencyMs: number | null; spentNano: Nano; error: string | null }
+      status: 'ok' | 'error' | 'estimated' | 'replayed'; usage: Usage | null; costNano: Nano; latencyMs: number | null; spentNano: Nano; error: string | null;
+      /** The output limit wflo set to fit the budget, or null. */
+      outputCap: number | null }
   | { type: 'call-denied'; seq: number; pid: number; provider: Provider; model: string; code: string; message: string }
   /** A call waits until calls in flight release the budget they hold. */
   | { type: 'call-waiting'; seq: number; pid: number; model: string; worstCaseNano: Nano; heldNano: Nano; inFlight: number; waiting: number }

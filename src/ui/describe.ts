@@ -23,15 +23,17 @@ export function eventLine(event: RunEvent): string | null {
       if (event.status === 'replayed') return `call #${event.seq} ${event.model}  replayed from the journal  $0`;
       const tokens = u ? `${u.inputTokens} in${u.cachedInputTokens ? ` (${u.cachedInputTokens} cached)` : ''} / ${u.outputTokens} out` : event.status;
       const failed = event.error && event.status !== 'ok' ? `  (${event.error})` : '';
-      return `call #${event.seq} ${event.model}${event.stream ? ' stream' : ''}  ${tokens}  ${formatUsd(event.costNano)}${failed}`;
+      const fitted = event.outputCap === null ? '' : ` (limit ${event.outputCap})`;
+      return `call #${event.seq} ${event.model}${event.stream ? ' stream' : ''}  ${tokens}${fitted}  ${formatUsd(event.costNano)}${failed}`;
     }
     case 'call-denied':
       return `refused call #${event.seq} ${event.model}: ${event.message}`;
     case 'call-waiting':
-      return `call #${event.seq} ${event.model} waits: up to ${formatUsd(event.worstCaseNano)}, and ${formatUsd(event.heldNano)} is held for ${event.inFlight} call${event.inFlight === 1 ? '' : 's'} in flight`;
+      return `call #${event.seq} ${event.model} waits for budget: it could cost up to ${formatUsd(event.worstCaseNano)}, `
+        + `and ${formatUsd(event.heldNano)} is held for ${event.inFlight} call${event.inFlight === 1 ? '' : 's'} in flight`;
     case 'call-capped':
       return `call #${event.seq} ${event.model} fitted to the budget: output limited to ${event.outputTokens} tokens`
-        + `${event.requested === null ? '' : ` (asked up to ${event.requested})`}, up to ${formatUsd(event.heldNano)}`;
+        + `${event.requested === null ? '' : ` (it allowed ${event.requested})`}; later calls are fitted too while the budget is short (--no-fit refuses them instead)`;
     case 'stopping':
       return `stopping the run (${event.reason}): ${event.message}`;
     case 'checkpoint':

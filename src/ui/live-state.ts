@@ -45,7 +45,8 @@ export function foldEvent(state: LiveState, event: RunEvent): LiveState {
     case 'queue':
       return { ...state, waiting: event.waiting };
     case 'call-capped':
-      return { ...state, capped: state.capped + 1, recent };
+      // Explained once; each call's own line shows its limit.
+      return { ...state, capped: state.capped + 1, recent: state.capped === 0 ? recent : state.recent };
     case 'stopping':
       return { ...state, stopping: event.message, recent };
     case 'checkpoint':

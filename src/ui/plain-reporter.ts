@@ -7,6 +7,8 @@ import type { Reporter, RunInfo, RunSummary } from './reporter.js';
 export class PlainReporter implements Reporter {
   readonly ownsTerminal = false;
   private checkpoints = 0;
+  /** Fitting is explained once; each call's own line then shows its limit. */
+  private fittedShown = false;
 
   constructor(private readonly err: NodeJS.WritableStream) {}
 
@@ -21,6 +23,7 @@ export class PlainReporter implements Reporter {
   event = (event: RunEvent): void => {
     // A graph may checkpoint every step: count them rather than print a line each.
     if (event.type === 'checkpoint') { if (!event.deduplicated) this.checkpoints++; return; }
+    if (event.type === 'call-capped') { if (this.fittedShown) return; this.fittedShown = true; }
     const text = eventLine(event);
     if (text) this.line(text);
   };
