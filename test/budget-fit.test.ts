@@ -66,6 +66,8 @@ describe('a hard budget that is also usable', () => {
       expect(json).toMatchObject({ cappedCalls: sent.length, waitedCalls: 0, spentUsd: billed / 1e9 });
       expect(json.budgetUsedPct).toBe(Math.floor((billed * 10_000) / BUDGET) / 100);
       expect(result.stderr).toContain('fitted to the budget: output limited to');
+      const status = await wflo(['status', runs[0]!.id, '--db', db, '--json']);
+      expect(JSON.parse(status.stdout)).toMatchObject({ cappedCalls: sent.length, waitedCalls: 0, refusedCalls: 1, budgetUsedPct: json.budgetUsedPct });
     });
   }
 
@@ -174,5 +176,22 @@ describe('stored responses the run has seen', () => {
     expect(calls[1]?.reserved_nano).toBe(worst(Buffer.byteLength(body2), 1100));
     expect(calls[2]?.reserved_nano).toBe(worst(Buffer.byteLength(body3), 100));
     expect(result.stderr).toContain('it continues stored content ("resp_never_seen_by_wflo") that wflo did not see in this run');
+  });
+});
+
+describe('the journal keys a fitted call by the request as the script wrote it', () => {
+  it('a resumed run replays a call that was fitted to the budget, though it would not be fitted now', async () => {
+    provider = await startFakeProvider({ usage: realInputTokens });
+    const db = path.join(tempDir(), 'wflo.db');
+    const first = await wflo(['run', path.join(FIXTURES, 'fitted-then-crash.mjs'), '--budget', '0.01', '--db', db], { env: { ...providerEnv(provider), CRASH: '1' } });
+    expect(first.exitCode).toBe(1);
+    const runId = readDb(db).runs[0]!.id;
+    const resumed = await wflo(['resume', runId, '--budget', '1', '--db', db], { env: providerEnv(provider) });
+    expect(resumed.exitCode).toBe(0);
+    expect(resumed.stdout).toBe(`${first.stdout}\ndone`);
+    expect(provider.billed).toHaveLength(1);
+    const { calls } = readDb(db);
+    expect(calls.map((c) => [c.status, c.cost_nano === 0])).toEqual([['ok', false], ['replayed', true]]);
+    expect((calls[0] as unknown as { output_cap: number | null }).output_cap).not.toBeNull();
   });
 });

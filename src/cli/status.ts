@@ -6,6 +6,7 @@ import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
 import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
+import { budgetUsedPct } from '../ui/describe.js';
 import type { CliContext } from './context.js';
 import { openExistingStore, shownStatus, unknownRun } from './run-lookup.js';
 
@@ -48,16 +49,29 @@ function listTable(runs: RunRecord[], ctx: CliContext): string {
 }
 
 /** What `status <run-id>` adds beyond the run row: replays, and whether the head was rolled back. */
-export interface RunHistory { replayedCalls: number; rolledBack: boolean }
+export interface RunHistory {
+  replayedCalls: number;
+  rolledBack: boolean;
+  /** Calls refused, fitted to the budget (output limit lowered), and sent after waiting for budget held by others. */
+  refusedCalls: number;
+  cappedCalls: number;
+  waitedCalls: number;
+  /** Share of the budget spent (two decimals), or null without a budget. */
+  budgetUsedPct: number | null;
+}
 
 function detail(run: RunRecord, byModel: ModelBreakdown[], history: RunHistory, ctx: CliContext): string {
   const status = shownStatus(run);
   const lines = [
     `${chalk.bold(run.id)}  ${COLORS[status](status)}${run.exitCode === null ? '' : `  exit ${run.exitCode}`}${run.simulated ? chalk.magenta('  simulated') : ''}`,
     `script   ${run.script} ${run.args.join(' ')}`.trimEnd(),
-    `spent    ${spentText(run)}  in ${run.llmCalls} LLM calls${history.replayedCalls ? ` (+${history.replayedCalls} replayed from the journal, free)` : ''}`,
+    `spent    ${spentText(run)}${history.budgetUsedPct === null ? '' : ` (${history.budgetUsedPct}%)`}  in ${run.llmCalls} LLM calls`
+      + `${history.replayedCalls ? ` (+${history.replayedCalls} replayed from the journal, free)` : ''}`,
     `started  ${new Date(run.startedAt).toISOString()}  (${duration(run, ctx.clock())})`,
   ];
+  const budgetNotes = [history.refusedCalls ? `${history.refusedCalls} refused` : '', history.cappedCalls ? `${history.cappedCalls} fitted to the budget` : '',
+    history.waitedCalls ? `${history.waitedCalls} waited for budget` : ''].filter(Boolean);
+  if (budgetNotes.length > 0) lines.push(`calls    ${budgetNotes.join(', ')}`);
   if (run.error) lines.push(`stopped  ${run.error}`);
   if (run.attempts > 1) lines.push(`attempts ${run.attempts}`);
   if (run.headCheckpoint) lines.push(`head     ${run.headCheckpoint}  (wflo checkpoints ${run.id})`);
@@ -90,7 +104,12 @@ export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx
     const checkpoints = new CheckpointStore(db).list(run.id);
     const head = checkpoints.find((c) => c.id === run.headCheckpoint);
     // Rolled back and not resumed since: superseded checkpoints come after the head.
-    const history = { replayedCalls: store.countCalls(run.id, 'replayed'), rolledBack: checkpoints.some((c) => c.superseded && c.seq > (head?.seq ?? 0)) };
+    const fitted = store.fitCounts(run.id);
+    const history: RunHistory = {
+      replayedCalls: store.countCalls(run.id, 'replayed'), rolledBack: checkpoints.some((c) => c.superseded && c.seq > (head?.seq ?? 0)),
+      refusedCalls: store.countCalls(run.id, 'denied'), cappedCalls: fitted.capped, waitedCalls: fitted.waited,
+      budgetUsedPct: run.budgetNano === null ? null : budgetUsedPct(run.spentNano, run.budgetNano),
+    };
     ctx.stdout.write(flags.json ? `${JSON.stringify({ ...runJson(run, byModel), ...history }, null, 2)}\n` : `${detail(run, byModel, history, ctx)}\n`);
     return 0;
   } finally {

@@ -142,10 +142,10 @@ export class RunStore {
     return new Map(rows.map((r) => [r.ref, r.tokens]));
   }
 
-  /** Calls of this attempt that were fitted to the budget, and that waited for it. */
-  fitCounts(runId: string, attempt: number): { capped: number; waited: number } {
+  /** Calls (of one attempt, or all) that were fitted to the budget, and that waited for it before they were sent. */
+  fitCounts(runId: string, attempt?: number): { capped: number; waited: number } {
     return this.db.prepare(`SELECT COUNT(output_cap) AS capped, COUNT(waited_ms) AS waited FROM llm_calls
-      WHERE run_id = ? AND attempt = ? AND status != 'denied'`).get(runId, attempt) as { capped: number; waited: number };
+      WHERE run_id = ? AND (? IS NULL OR attempt = ?) AND status != 'denied'`).get(runId, attempt ?? null, attempt ?? null) as { capped: number; waited: number };
   }
 
   /** How many calls of the run (this attempt, or all) ended with a status. */
