@@ -83,11 +83,11 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .action((runId: string | undefined, flags: StatusFlags) => { setCode(statusCommand(runId, flags, ctx)); });
 
   cli.command('prices')
-    .description('show what wflo charges for a model')
+    .description('show what wflo charges for a model, and the output ceiling it assumes when a call sets no max tokens')
     .argument('<model>', 'model id, e.g. gpt-4o-mini')
     .addOption(new Option('--provider <provider>', 'provider of the model').choices(['openai', 'anthropic']))
     .option('--json', 'print JSON')
-    .action((model: string, flags: PricesFlags) => { setCode(pricesCommand(model, flags, ctx)); });
+    .action(async (model: string, flags: PricesFlags) => { setCode(await pricesCommand(model, flags, ctx)); });
   return cli;
 }
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { UsageError } from '../errors.js';
-import type { PriceOverrides } from '../pricing/price-book.js';
+import { rejectZeroPrices } from '../pricing/override-notices.js';
+import type { PriceOverrides } from '../pricing/price-override.js';
 
 /** wflo.config.json, as validated against wflo.schema.json. */
 export interface WfloConfig {
@@ -40,5 +41,6 @@ export function loadConfig(cwd: string): { config: WfloConfig; dir: string } {
     const where = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
     throw new UsageError(`${file}: ${where} ${first?.message ?? 'is invalid'}`, 'WFLO_CONFIG');
   }
+  if (value.prices) rejectZeroPrices(value.prices, file);
   return { config: value, dir: cwd };
 }

@@ -14,7 +14,7 @@ export function initialize(data: { targets: Record<string, string> }): void {
 }
 
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<Resolved> {
-  const target = targets[specifier];
+  const target = Object.hasOwn(targets, specifier) ? targets[specifier] : undefined;
   if (target === undefined) return next(specifier, context);
   try {
     return await next(specifier, context);

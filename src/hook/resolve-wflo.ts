@@ -23,7 +23,8 @@ export function resolveWfloForScripts(distDir: string): void {
     try {
       return original.call(this, request, ...rest);
     } catch (err) {
-      const file = ENTRIES[request];
+      // Own properties only: a module named "constructor" must not find Object's.
+      const file = Object.hasOwn(ENTRIES, request) ? ENTRIES[request] : undefined;
       if (file === undefined) throw err;
       return path.join(distDir, file);
     }

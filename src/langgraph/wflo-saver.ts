@@ -94,7 +94,7 @@ export class WfloSaver extends BaseCheckpointSaver {
       const tuple = await this.tuple(c, configOf(c));
       const filter = options?.filter ?? {};
       const metadata = (tuple.metadata ?? {}) as Record<string, unknown>;
-      if (!Object.entries(filter).every(([key, value]) => metadata[key] === value)) continue;
+      if (!Object.entries(filter).every(([key, value]) => Object.hasOwn(metadata, key) && metadata[key] === value)) continue;
       left--;
       yield tuple;
     }

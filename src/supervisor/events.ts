@@ -17,6 +17,8 @@ export type RunEvent =
   /** A call whose output limit wflo lowered so that it fits the budget. */
   | { type: 'call-capped'; seq: number; pid: number; model: string; outputTokens: number; requested: number | null; heldNano: Nano }
   | { type: 'stopping'; reason: RunStatus; message: string }
-  | { type: 'checkpoint'; id: string; seq: number; name: string; sizeBytes: number; deduplicated: boolean };
+  | { type: 'checkpoint'; id: string; seq: number; name: string; sizeBytes: number; deduplicated: boolean }
+  /** Something the user should know about the run's set-up (e.g. a config price shadowing the catalogue's). */
+  | { type: 'notice'; message: string };
 
 export type EventSink = (event: RunEvent) => void;

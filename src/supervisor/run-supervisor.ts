@@ -90,8 +90,10 @@ function beginAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: Resu
 export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext, resume: ResumeTarget | null = null): Promise<RunSummary> {
   const startedAt = ctx.clock();
   const { store, reporter } = ctx;
+  const prices = await PriceBook.load(o.prices);
   const { runId, attempt, alreadySpent, replay } = beginAttempt(o, ctx, resume, startedAt);
   reporter.start({ runId, script: path.relative(o.cwd, o.script) || o.script, budgetNano: o.budgetNano, onBudget: o.onBudget, simulated: o.simulate, dbPath: o.dbPath });
+  for (const notice of prices.notices()) reporter.event({ type: 'notice', message: notice.message });
 
   let stopReason: { status: RunStatus; message: string; exitCode: number } | null = null;
   const timers: NodeJS.Timeout[] = [];
@@ -120,7 +122,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
   // The socket is opened below; answers decided later (calls that waited) go through it.
   let post: (connection: number, message: SupervisorMessage) => void = () => {};
   const accountant = new CallAccountant({
-    runId, ledger, prices: new PriceBook(o.prices), store, clock: ctx.clock, emit: reporter.event, fit: o.fit,
+    runId, ledger, prices, store, clock: ctx.clock, emit: reporter.event, fit: o.fit,
     post: (connection, message) => post(connection, message),
     journal: o.journal ? ctx.journal : null, replay, attempt, headSeq: () => checkpoints.headSeq(), firstSeq: store.nextCallSeq(runId),
     onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'); },

