@@ -29,15 +29,21 @@ function finished(found: UsageResult, error: string | null, delivered: Buffer | 
     : { ...found, outcome: 'incomplete', error: error ?? 'no usage in the response', delivered: null };
 }
 
+/** Handles one chunk from the provider; `delivered` is false for chunks read after the caller cancelled. */
+type Observe = (chunk: Uint8Array, delivered: boolean) => Uint8Array | null;
+
 /**
  * Wraps a response body so usage is read as the caller reads it: demand-driven (backpressure
  * and cancellation pass straight through), nothing buffered beyond what the caller pulls.
- * Calls `done` exactly once, whether the body ends, fails or is cancelled.
+ * Calls `end` exactly once, whether the body ends, fails or is cancelled. A caller that
+ * cancels once it has what it wants (openai 7 at `[DONE]`, a `break`) has been billed in full:
+ * when the usage is not read yet, what is arriving is read for it, briefly (see drainForUsage).
  */
-function wrapBody(body: ReadableStream<Uint8Array>, observe: (chunk: Uint8Array) => Uint8Array | null,
+function wrapBody(body: ReadableStream<Uint8Array>, observe: Observe, usageKnown: () => boolean,
   end: (error: string | null) => Uint8Array | null): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let ended = false;
+  let cancelled = false;
   const finish = (error: string | null): Uint8Array | null => {
     if (ended) return null;
     ended = true;
@@ -48,13 +54,15 @@ function wrapBody(body: ReadableStream<Uint8Array>, observe: (chunk: Uint8Array)
       try {
         for (;;) {
           const { done, value } = await reader.read();
+          // A read that was under way when the caller cancelled: its chunk still counts for usage.
+          if (cancelled) { if (!done) observe(value, false); return; }
           if (done) {
             const tail = finish(null);
             if (tail) controller.enqueue(tail);
             controller.close();
             return;
           }
-          const out = observe(value);
+          const out = observe(value, true);
           if (out && out.byteLength > 0) { controller.enqueue(out); return; }
         }
       } catch (err) {
@@ -63,10 +71,43 @@ function wrapBody(body: ReadableStream<Uint8Array>, observe: (chunk: Uint8Array)
       }
     },
     async cancel(reason) {
-      finish('the caller stopped reading the response');
-      await reader.cancel(reason);
+      cancelled = true;
+      if (ended) { await reader.cancel(reason); return; }
+      if (usageKnown()) {
+        finish(null);
+        await reader.cancel(reason);
+        return;
+      }
+      // The caller is not kept waiting: the rest is read in the background, then cancelled.
+      void drainForUsage(reader, observe, usageKnown).then((complete) => {
+        finish(complete || usageKnown() ? null : 'the caller stopped reading the response');
+        return reader.cancel(reason);
+      }).catch(() => { finish('the caller stopped reading the response'); });
     },
   }, { highWaterMark: 0 });
+}
+
+/** How long a cancelled stream is read on for its usage; the provider sends it right after the last content. */
+const DRAIN_MS = 250;
+
+/**
+ * Reads a cancelled stream on until its usage is known, it ends, or DRAIN_MS pass. Resolves
+ * true when the stream ended. The timer is unref'd: it never keeps the script alive.
+ */
+async function drainForUsage(reader: ReadableStreamDefaultReader<Uint8Array>, observe: Observe, usageKnown: () => boolean): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), DRAIN_MS); timer.unref(); });
+  try {
+    while (!usageKnown()) {
+      const next = await Promise.race([reader.read(), timeout]);
+      if (next === 'timeout') return false;
+      if (next.done) return true;
+      observe(next.value, false);
+    }
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: Uint8Array[] | null, done: Done): ReadableStream<Uint8Array> {
@@ -87,12 +128,12 @@ function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: 
     }
     return out;
   };
-  return wrapBody(body, (chunk) => {
+  return wrapBody(body, (chunk, delivered) => {
     const text = handle(splitter.push(decoder.decode(chunk, { stream: true })));
     const out = rewrite ? encoder.encode(text) : chunk;
-    keep?.push(out);
+    if (delivered) keep?.push(out);
     return out;
-  }, (error) => {
+  }, () => tracker.result().usage !== null, (error) => {
     const text = handle(splitter.rest());
     const tail = rewrite && text ? encoder.encode(text) : null;
     if (tail) keep?.push(tail);

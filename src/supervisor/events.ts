@@ -9,6 +9,8 @@ export type RunEvent =
       status: 'ok' | 'error' | 'estimated' | 'replayed'; usage: Usage | null; costNano: Nano; latencyMs: number | null; spentNano: Nano; error: string | null }
   | { type: 'call-denied'; seq: number; pid: number; provider: Provider; model: string; code: string; message: string }
   | { type: 'stopping'; reason: RunStatus; message: string }
+  /** Something the run cannot meter or guarantee (an unmetered program or request). */
+  | { type: 'warning'; message: string }
   | { type: 'checkpoint'; id: string; seq: number; name: string; sizeBytes: number; deduplicated: boolean };
 
 export type EventSink = (event: RunEvent) => void;

@@ -26,6 +26,8 @@ export function eventLine(event: RunEvent): string | null {
     }
     case 'call-denied':
       return `refused call #${event.seq} ${event.model}: ${event.message}`;
+    case 'warning':
+      return `warning: ${event.message}`;
     case 'stopping':
       return `stopping the run (${event.reason}): ${event.message}`;
     case 'checkpoint':

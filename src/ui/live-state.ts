@@ -40,6 +40,7 @@ export function foldEvent(state: LiveState, event: RunEvent): LiveState {
     case 'stopping':
       return { ...state, stopping: event.message, recent };
     case 'checkpoint':
+    case 'warning':
       return { ...state, recent };
   }
 }
