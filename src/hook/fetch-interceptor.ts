@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DeferredAbort } from './deferred-abort.js';
 import { bodyEncoding, decodeBody, encodeBody, type BodyEncoding } from './body-encoding.js';
 import type { SupervisorConnection } from './connection.js';
 import { detectTarget, isUnmeteredBillable, type Target } from './detect.js';
@@ -126,7 +127,10 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       callId, outcome: 'error', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
       error: 'the process ended before the request was sent', journal: null,
     }));
-    const [sendInput, sendInit] = sends.mark(callId, ...outgoing(input, init, read, request.body));
+    const [sendInput, marked] = sends.mark(callId, ...outgoing(input, init, read, request.body));
+    // A caller's abort mid-stream (a `break`) must not lose usage that is already on its way.
+    const abortion = new DeferredAbort(marked.signal ?? (sendInput instanceof Request ? sendInput.signal : undefined));
+    const sendInit = abortion.signal ? { ...marked, signal: abortion.signal } : marked;
     let response: Response;
     try {
       response = await original(sendInput, sendInit);
@@ -146,6 +150,6 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
         latencyMs: performance.now() - started, model: result.model, error: result.error,
         journal: result.delivered ? { contentType: response.headers.get('content-type') ?? 'application/json', body: result.delivered.toString('base64') } : null,
       });
-    });
+    }, abortion);
   };
 }

@@ -13,6 +13,12 @@ export interface CallOutcome extends UsageResult {
 
 type Done = (outcome: CallOutcome) => void;
 
+/** How a caller's abort reaches a streamed body (see DeferredAbort). */
+export interface StreamAbortion {
+  defer(handler: (reason: unknown) => void): void;
+  abort(reason: unknown): void;
+}
+
 function trackerFor(request: LlmRequest): StreamTracker {
   if (request.endpoint === 'messages') return new MessagesStreamTracker();
   if (request.endpoint === 'responses') return new ResponsesStreamTracker();
@@ -40,7 +46,7 @@ type Observe = (chunk: Uint8Array, delivered: boolean) => Uint8Array | null;
  * when the usage is not read yet, what is arriving is read for it, briefly (see drainForUsage).
  */
 function wrapBody(body: ReadableStream<Uint8Array>, observe: Observe, usageKnown: () => boolean,
-  end: (error: string | null) => Uint8Array | null): ReadableStream<Uint8Array> {
+  end: (error: string | null) => Uint8Array | null, abortion: StreamAbortion | undefined): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let ended = false;
   let cancelled = false;
@@ -49,7 +55,25 @@ function wrapBody(body: ReadableStream<Uint8Array>, observe: Observe, usageKnown
     ended = true;
     return end(error);
   };
+  /** The caller stopped: settle with the usage if known, else read on briefly for it; then `stop` the transfer. */
+  const stopReading = (stop: () => Promise<void>): void => {
+    cancelled = true;
+    if (ended) { void stop().catch(() => {}); return; }
+    if (usageKnown()) { finish(null); void stop().catch(() => {}); return; }
+    // The caller is not kept waiting: the rest is read in the background, then stopped.
+    void drainForUsage(reader, observe, usageKnown).then((complete) => {
+      finish(complete || usageKnown() ? null : 'the caller stopped reading the response');
+      return stop();
+    }).catch(() => { finish('the caller stopped reading the response'); });
+  };
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      // The caller aborted mid-stream: it sees the abort at once; the tap reads on for the usage.
+      abortion?.defer((reason) => {
+        try { controller.error(reason); } catch { /* already closed */ }
+        stopReading(async () => { abortion.abort(reason); });
+      });
+    },
     async pull(controller) {
       try {
         for (;;) {
@@ -66,23 +90,13 @@ function wrapBody(body: ReadableStream<Uint8Array>, observe: Observe, usageKnown
           if (out && out.byteLength > 0) { controller.enqueue(out); return; }
         }
       } catch (err) {
-        finish(err instanceof Error ? err.message : String(err));
+        // Usage already read (the transfer broke after it) is exact: the provider billed that.
+        finish(usageKnown() ? null : err instanceof Error ? err.message : String(err));
         controller.error(err);
       }
     },
     async cancel(reason) {
-      cancelled = true;
-      if (ended) { await reader.cancel(reason); return; }
-      if (usageKnown()) {
-        finish(null);
-        await reader.cancel(reason);
-        return;
-      }
-      // The caller is not kept waiting: the rest is read in the background, then cancelled.
-      void drainForUsage(reader, observe, usageKnown).then((complete) => {
-        finish(complete || usageKnown() ? null : 'the caller stopped reading the response');
-        return reader.cancel(reason);
-      }).catch(() => { finish('the caller stopped reading the response'); });
+      stopReading(() => reader.cancel(reason));
     },
   }, { highWaterMark: 0 });
 }
@@ -110,7 +124,7 @@ async function drainForUsage(reader: ReadableStreamDefaultReader<Uint8Array>, ob
   }
 }
 
-function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: Uint8Array[] | null, done: Done): ReadableStream<Uint8Array> {
+function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: Uint8Array[] | null, done: Done, abortion: StreamAbortion | undefined): ReadableStream<Uint8Array> {
   const tracker = trackerFor(request);
   const splitter = new SseSplitter();
   const decoder = new TextDecoder();
@@ -139,7 +153,7 @@ function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: 
     if (tail) keep?.push(tail);
     done(finished(tracker.result(), error, keep ? Buffer.concat(keep) : null));
     return tail;
-  });
+  }, abortion);
 }
 
 /** The outcome of a plain (JSON) body, read whole. */
@@ -161,7 +175,7 @@ function failingBody(error: unknown): ReadableStream<Uint8Array> {
  * A plain body is read whole at once (the SDK would read it whole anyway), so its usage is
  * settled before the caller parses it; a stream is tapped as the caller reads it.
  */
-export async function tapResponse(request: LlmRequest, response: Response, keep: boolean, done: Done): Promise<Response> {
+export async function tapResponse(request: LlmRequest, response: Response, keep: boolean, done: Done, abortion?: StreamAbortion): Promise<Response> {
   if (response.status >= 400 || !response.body) {
     // Providers do not bill refused requests.
     done({ outcome: 'error', usage: null, model: null, error: `HTTP ${response.status}`, delivered: null });
@@ -170,7 +184,7 @@ export async function tapResponse(request: LlmRequest, response: Response, keep:
   const init = { status: response.status, statusText: response.statusText, headers: response.headers };
   let tapped: Response;
   if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    tapped = new Response(streamTap(request, response.body, keep ? [] : null, done), init);
+    tapped = new Response(streamTap(request, response.body, keep ? [] : null, done, abortion), init);
   } else {
     try {
       const bytes = Buffer.from(await response.arrayBuffer());

@@ -56,7 +56,7 @@ function firstProgram(command: string): string | null {
 
 function shown(file: string, args: readonly string[]): string {
   const line = [file, ...args].join(' ');
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+  return line.length > 240 ? `${line.slice(0, 237)}...` : line;
 }
 
 /**
