@@ -9,6 +9,7 @@ import { superviseRun, type ResumeTarget } from '../supervisor/run-supervisor.js
 import { PlainReporter } from '../ui/plain-reporter.js';
 import type { Reporter } from '../ui/reporter.js';
 import type { CliContext } from './context.js';
+import { findOuterRun, joinOuterRun } from './join-run.js';
 
 /** Decided once: a live view in an interactive terminal, plain lines in CI and pipes. */
 async function chooseReporter(ctx: CliContext): Promise<Reporter> {
@@ -39,5 +40,12 @@ export async function executeRun(options: ResolvedRunOptions, ctx: CliContext, r
 
 /** `wflo run <script> [args…]`: returns the exit code wflo should end with. */
 export async function runCommand(script: string, args: string[], flags: RunFlags, ctx: CliContext): Promise<number> {
-  return executeRun(resolveRunOptions(script, args, flags, ctx.cwd, ctx.env), ctx, null);
+  const options = resolveRunOptions(script, args, flags, ctx.cwd, ctx.env);
+  // Inside a supervised script: join that run rather than start an unbudgeted one of its own.
+  const outer = await findOuterRun(ctx.env);
+  if (outer) {
+    const ignored = (['budget', 'db', 'report', 'simulate'] as const).filter((flag) => flags[flag] !== undefined).map((flag) => `--${flag}`);
+    return joinOuterRun(options, outer, ignored, ctx);
+  }
+  return executeRun(options, ctx, null);
 }

@@ -1,30 +1,37 @@
 import childProcess from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
-import { ENV } from '../protocol/messages.js';
+import type { CarriedEnv } from './carried-env.js';
 
-interface SpawnOptions { envPairs?: string[] }
+interface SpawnOptions { envPairs?: string[]; file?: string; args?: string[] }
 type Spawn = (this: childProcess.ChildProcess, options: SpawnOptions) => unknown;
 type SyncSpawn = (...args: unknown[]) => unknown;
-const CARRIED = ['NODE_OPTIONS', ...Object.values(ENV)];
+/** Reports the program a spawn starts (file, arguments after its name). */
+export type SpawnWatcher = (file: string, args: readonly string[]) => void;
 
-/** Puts wflo's variables into an explicit `env` given to a synchronous spawn (they bypass ChildProcess#spawn). */
-function patchSyncSpawns(carried: ReadonlyArray<readonly [string, string]>): void {
+function isOptions(arg: unknown): arg is { env?: NodeJS.ProcessEnv; shell?: unknown } {
+  return typeof arg === 'object' && arg !== null && !Array.isArray(arg);
+}
+
+/** What a synchronous spawn starts, from its own arguments (it bypasses ChildProcess#spawn). */
+function syncTarget(name: string, args: unknown[]): [string, string[]] | null {
+  const [first, second] = args;
+  if (typeof first !== 'string') return null;
+  const list = Array.isArray(second) ? second.map(String) : [];
+  const shell = name === 'execSync' || args.some((arg) => isOptions(arg) && arg.shell);
+  return shell ? ['/bin/sh', ['-c', [first, ...list].join(' ')]] : [first, list];
+}
+
+/** Imposes wflo's variables on an explicit `env` given to a synchronous spawn, and reports what it starts. */
+function patchSyncSpawns(carried: CarriedEnv, watch: SpawnWatcher): void {
   const module = childProcess as unknown as Record<string, SyncSpawn>;
   for (const name of ['spawnSync', 'execFileSync', 'execSync']) {
     const original = module[name];
     if (!original) continue;
     module[name] = function syncSpawn(this: unknown, ...args: unknown[]): unknown {
+      const target = syncTarget(name, args);
+      if (target) watch(...target);
       // A copy of the caller's options: their objects are theirs (and may be frozen).
-      const withHook = args.map((arg) => {
-        const env = typeof arg === 'object' && arg !== null && !Array.isArray(arg) ? (arg as { env?: NodeJS.ProcessEnv }).env : undefined;
-        if (!env) return arg;
-        const merged: NodeJS.ProcessEnv = { ...env };
-        for (const [key, value] of carried) {
-          if (merged[key] === undefined) merged[key] = value;
-          else if (key === 'NODE_OPTIONS' && !merged[key]?.includes(value)) merged[key] = `${merged[key]} ${value}`;
-        }
-        return { ...(arg as object), env: merged };
-      });
+      const withHook = args.map((arg) => (isOptions(arg) && arg.env ? { ...arg, env: carried.applyTo(arg.env) } : arg));
       return original.apply(this, withHook);
     };
   }
@@ -35,24 +42,16 @@ function patchSyncSpawns(carried: ReadonlyArray<readonly [string, string]>): voi
 /**
  * A script that spawns `node` with an explicit `env` would drop the hook (and so the budget).
  * Every async spawn goes through ChildProcess#spawn with the final environment as `envPairs`:
- * put wflo's variables back there; the sync spawns are wrapped. Values the caller set are kept.
+ * wflo's variables are imposed there, whatever the caller set; the sync spawns are wrapped.
+ * Every spawn is shown to `watch`, which warns about programs wflo cannot reach.
  */
-export function keepHookInChildren(): void {
+export function keepHookInChildren(carried: CarriedEnv, watch: SpawnWatcher): void {
   const proto = childProcess.ChildProcess.prototype as unknown as { spawn: Spawn };
   const original = proto.spawn;
-  const carried = CARRIED
-    .map((name) => [name, process.env[name]] as const)
-    .filter((pair): pair is readonly [string, string] => pair[1] !== undefined);
   proto.spawn = function spawn(this: childProcess.ChildProcess, options: SpawnOptions) {
-    const pairs = options?.envPairs;
-    if (Array.isArray(pairs)) {
-      for (const [name, value] of carried) {
-        const at = pairs.findIndex((pair) => pair.startsWith(`${name}=`));
-        if (at === -1) pairs.push(`${name}=${value}`);
-        else if (name === 'NODE_OPTIONS' && !pairs[at]?.includes(value)) pairs[at] = `${pairs[at]} ${value}`;
-      }
-    }
+    if (typeof options?.file === 'string') watch(options.file, (options.args ?? []).slice(1));
+    if (Array.isArray(options?.envPairs)) carried.applyToPairs(options.envPairs);
     return original.call(this, options);
   };
-  patchSyncSpawns(carried);
+  patchSyncSpawns(carried, watch);
 }

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import {
   PROTOCOL_VERSION, parseSupervisorMessage,
-  type HookRequest, type SettleMessage, type SupervisorMessage,
+  type HookRequest, type NoticeMessage, type SettleMessage, type SupervisorMessage,
 } from '../protocol/messages.js';
 
 /** A request without its id: the connection numbers them. */
@@ -51,6 +51,11 @@ export class SupervisorConnection {
   /** Reports a call's outcome. Fire-and-forget: the supervisor charges the reservation if this is lost. */
   settle(message: Omit<SettleMessage, 'type'>): void {
     if (!this.failure) this.write({ type: 'settle', ...message });
+  }
+
+  /** Tells the supervisor something the run should show. Fire-and-forget. */
+  notice(message: Omit<NoticeMessage, 'type'>): void {
+    if (!this.failure) this.write({ type: 'notice', ...message });
   }
 
   private write(message: object): void {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SupervisorMessage } from '../protocol/messages.js';
+import { DeferredAbort } from './deferred-abort.js';
+import { bodyEncoding, decodeBody, encodeBody, type BodyEncoding } from './body-encoding.js';
 import type { SupervisorConnection } from './connection.js';
 import { detectTarget, isUnmeteredBillable, type Target } from './detect.js';
 import { parseAnthropicRequest } from './providers/anthropic.js';
@@ -8,6 +10,7 @@ import { asObject, type LlmRequest } from './providers/types.js';
 import { canCount, countInput } from './input-count.js';
 import { refusalResponse } from './refusal.js';
 import { tapResponse } from './response-tap.js';
+import { SendTracker } from './send-tracker.js';
 
 type Fetch = typeof globalThis.fetch;
 type FetchInput = Parameters<Fetch>[0];
@@ -20,19 +23,32 @@ function errorCode(err: unknown): string | undefined {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
-/** A request body as wflo read it: its text, and for a non-string body the exact bytes and the content type it implied. */
-interface ReadBody { text: string; bytes: Uint8Array<ArrayBuffer> | null; contentType: string | null }
+/**
+ * A request body as wflo read it: its text (decompressed), for a non-string body the exact bytes
+ * and the content type it implied, and the content coding the caller declared.
+ */
+interface ReadBody { text: string; bytes: Uint8Array<ArrayBuffer> | null; contentType: string | null; encoding: BodyEncoding }
 
-/** Reads the body whatever form it came in (string, bytes, Blob, stream, form, Request); undefined when unreadable. */
+/** Reads the body whatever form it came in (string, bytes, Blob, stream, form, Request), compressed or not; undefined when unreadable. */
 async function readBody(input: FetchInput, init: RequestInit | undefined): Promise<ReadBody | undefined> {
+  const encoding = bodyEncoding(new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)));
+  if (encoding === undefined) return undefined;
+  const read = await readPlainBody(input, init);
+  if (!read || encoding === null) return read;
+  // The provider reads the decompressed body: that is what is metered; the caller's bytes are sent.
+  const text = decodeBody(read.bytes ?? Buffer.from(read.text, 'utf8'), encoding);
+  return text === undefined ? undefined : { ...read, text, encoding };
+}
+
+async function readPlainBody(input: FetchInput, init: RequestInit | undefined): Promise<ReadBody | undefined> {
   const body = init?.body ?? (input instanceof Request ? input.clone().body : undefined);
-  if (typeof body === 'string') return { text: body, bytes: null, contentType: null };
-  if (body === undefined || body === null) return { text: '', bytes: new Uint8Array(0), contentType: null };
+  if (typeof body === 'string') return { text: body, bytes: null, contentType: null, encoding: null };
+  if (body === undefined || body === null) return { text: '', bytes: new Uint8Array(0), contentType: null, encoding: null };
   try {
     // A Response reads any body type and says what content type that body implies (Blob type, form encoding).
     const probe = new Response(body);
     const bytes = new Uint8Array(await probe.arrayBuffer());
-    return { text: Buffer.from(bytes).toString('utf8'), bytes, contentType: probe.headers.get('content-type') };
+    return { text: Buffer.from(bytes).toString('utf8'), bytes, contentType: probe.headers.get('content-type'), encoding: null };
   } catch {
     return undefined;
   }
@@ -55,7 +71,7 @@ function outgoing(input: FetchInput, init: RequestInit | undefined, read: ReadBo
   const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
   if (changed) headers.delete('content-length');
   if (read.contentType && !headers.has('content-type')) headers.set('content-type', read.contentType);
-  const body = changed || read.bytes === null ? sent : read.bytes;
+  const body = !changed && read.bytes !== null ? read.bytes : changed && read.encoding ? encodeBody(sent, read.encoding) : sent;
   if (input instanceof Request) return [new Request(input, { ...init, body, headers }), undefined];
   return [input, { ...init, body, headers }];
 }
@@ -95,6 +111,7 @@ async function reserve(connection: SupervisorConnection, request: LlmRequest, ke
  * response the caller received goes to the supervisor too, so a resumed run can replay it.
  */
 export function meterFetch(original: Fetch, connection: SupervisorConnection, journal: boolean, budgeted: boolean): Fetch {
+  const sends = new SendTracker();
   return async function wfloFetch(input: FetchInput, init?: RequestInit): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
@@ -121,14 +138,23 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
 
     const callId = answer.callId;
     const started = performance.now();
+    // A granted call the process never sends (it exits first) costs nothing: see SendTracker.
+    sends.track(callId, () => connection.settle({
+      callId, outcome: 'error', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
+      error: 'the process ended before the request was sent', journal: null, context: [],
+    }));
     // A call fitted to the budget goes with a lower output limit; the journal keys it by the request as written.
     const body = answer.maxOutputTokens !== null && request.capped ? request.capped(answer.maxOutputTokens) : request.body;
-    const [sendInput, sendInit] = outgoing(input, init, read, body);
+    const [sendInput, marked] = sends.mark(callId, ...outgoing(input, init, read, body));
+    // A caller's abort mid-stream (a `break`) must not lose usage that is already on its way.
+    const abortion = new DeferredAbort(marked.signal ?? (sendInput instanceof Request ? sendInput.signal : undefined));
+    const sendInit = abortion.signal ? { ...marked, signal: abortion.signal } : marked;
     let response: Response;
     try {
       response = await original(sendInput, sendInit);
     } catch (err) {
-      const notSent = NOT_SENT.has(errorCode(err) ?? '');
+      const notSent = NOT_SENT.has(errorCode(err) ?? '') || sends.neverSent(callId);
+      sends.release(callId);
       connection.settle({
         callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0,
         latencyMs: performance.now() - started, model: null, error: err instanceof Error ? err.message : String(err), journal: null, context: [],
@@ -136,12 +162,13 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       throw err;
     }
     return await tapResponse(request, response, journal, (result) => {
+      sends.release(callId);
       connection.settle({
         callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
         latencyMs: performance.now() - started, model: result.model, error: result.error,
         journal: result.delivered ? { contentType: response.headers.get('content-type') ?? 'application/json', body: result.delivered.toString('base64') } : null,
         context: result.context ?? [],
       });
-    });
+    }, abortion);
   };
 }

@@ -4,10 +4,15 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import { ENV } from '../protocol/messages.js';
+import { CarriedEnv } from './carried-env.js';
 import { keepHookInChildren } from './child-env.js';
 import { SupervisorConnection } from './connection.js';
 import { meterFetch } from './fetch-interceptor.js';
+import { guardNodeHttp } from './http-guard.js';
+import { notifyOnce } from './notices.js';
 import { resolveWfloForScripts } from './resolve-wflo.js';
+import { watchSpawn } from './spawn-watch.js';
+import { keepHookInWorkers } from './worker-env.js';
 
 const INSTALLED = Symbol.for('wflo.hook');
 const KILL_AFTER_MS = 3000;
@@ -24,9 +29,15 @@ function install(): void {
   if (!socketPath || holder[INSTALLED]) return;
   const connection = new SupervisorConnection(socketPath, isMainThread ? followSupervisor : () => {});
   holder[INSTALLED] = { connection };
-  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0', process.env[ENV.budgeted] === '1');
+  const budgeted = process.env[ENV.budgeted] === '1';
+  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0', budgeted);
+  // Every thread: a worker can spawn children and start workers too. This file is dist/preload.cjs.
+  const carried = new CarriedEnv(process.env, __filename);
+  const notify = notifyOnce(connection);
+  keepHookInChildren(carried, (file, args) => watchSpawn(file, args, notify, budgeted));
+  keepHookInWorkers(carried);
+  guardNodeHttp(notify, budgeted);
   if (isMainThread) {
-    keepHookInChildren();
     // This file is bundled as dist/preload.cjs: __dirname is dist/.
     resolveWfloForScripts(__dirname);
   }

@@ -13,6 +13,12 @@ export interface CallOutcome extends UsageResult {
 
 type Done = (outcome: CallOutcome) => void;
 
+/** How a caller's abort reaches a streamed body (see DeferredAbort). */
+export interface StreamAbortion {
+  defer(handler: (reason: unknown) => void): void;
+  abort(reason: unknown): void;
+}
+
 function trackerFor(request: LlmRequest): StreamTracker {
   if (request.endpoint === 'messages') return new MessagesStreamTracker();
   if (request.endpoint === 'responses') return new ResponsesStreamTracker();
@@ -29,47 +35,96 @@ function finished(found: UsageResult, error: string | null, delivered: Buffer | 
     : { ...found, outcome: 'incomplete', error: error ?? 'no usage in the response', delivered: null };
 }
 
+/** Handles one chunk from the provider; `delivered` is false for chunks read after the caller cancelled. */
+type Observe = (chunk: Uint8Array, delivered: boolean) => Uint8Array | null;
+
 /**
  * Wraps a response body so usage is read as the caller reads it: demand-driven (backpressure
  * and cancellation pass straight through), nothing buffered beyond what the caller pulls.
- * Calls `done` exactly once, whether the body ends, fails or is cancelled.
+ * Calls `end` exactly once, whether the body ends, fails or is cancelled. A caller that
+ * cancels once it has what it wants (openai 7 at `[DONE]`, a `break`) has been billed in full:
+ * when the usage is not read yet, what is arriving is read for it, briefly (see drainForUsage).
  */
-function wrapBody(body: ReadableStream<Uint8Array>, observe: (chunk: Uint8Array) => Uint8Array | null,
-  end: (error: string | null) => Uint8Array | null): ReadableStream<Uint8Array> {
+function wrapBody(body: ReadableStream<Uint8Array>, observe: Observe, usageKnown: () => boolean,
+  end: (error: string | null) => Uint8Array | null, abortion: StreamAbortion | undefined): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let ended = false;
+  let cancelled = false;
   const finish = (error: string | null): Uint8Array | null => {
     if (ended) return null;
     ended = true;
     return end(error);
   };
+  /** The caller stopped: settle with the usage if known, else read on briefly for it; then `stop` the transfer. */
+  const stopReading = (stop: () => Promise<void>): void => {
+    cancelled = true;
+    if (ended) { void stop().catch(() => {}); return; }
+    if (usageKnown()) { finish(null); void stop().catch(() => {}); return; }
+    // The caller is not kept waiting: the rest is read in the background, then stopped.
+    void drainForUsage(reader, observe, usageKnown).then((complete) => {
+      finish(complete || usageKnown() ? null : 'the caller stopped reading the response');
+      return stop();
+    }).catch(() => { finish('the caller stopped reading the response'); });
+  };
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      // The caller aborted mid-stream: it sees the abort at once; the tap reads on for the usage.
+      abortion?.defer((reason) => {
+        try { controller.error(reason); } catch { /* already closed */ }
+        stopReading(async () => { abortion.abort(reason); });
+      });
+    },
     async pull(controller) {
       try {
         for (;;) {
           const { done, value } = await reader.read();
+          // A read that was under way when the caller cancelled: its chunk still counts for usage.
+          if (cancelled) { if (!done) observe(value, false); return; }
           if (done) {
             const tail = finish(null);
             if (tail) controller.enqueue(tail);
             controller.close();
             return;
           }
-          const out = observe(value);
+          const out = observe(value, true);
           if (out && out.byteLength > 0) { controller.enqueue(out); return; }
         }
       } catch (err) {
-        finish(err instanceof Error ? err.message : String(err));
+        // Usage already read (the transfer broke after it) is exact: the provider billed that.
+        finish(usageKnown() ? null : err instanceof Error ? err.message : String(err));
         controller.error(err);
       }
     },
     async cancel(reason) {
-      finish('the caller stopped reading the response');
-      await reader.cancel(reason);
+      stopReading(() => reader.cancel(reason));
     },
   }, { highWaterMark: 0 });
 }
 
-function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: Uint8Array[] | null, done: Done): ReadableStream<Uint8Array> {
+/** How long a cancelled stream is read on for its usage; the provider sends it right after the last content. */
+const DRAIN_MS = 250;
+
+/**
+ * Reads a cancelled stream on until its usage is known, it ends, or DRAIN_MS pass. Resolves
+ * true when the stream ended. The timer is unref'd: it never keeps the script alive.
+ */
+async function drainForUsage(reader: ReadableStreamDefaultReader<Uint8Array>, observe: Observe, usageKnown: () => boolean): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), DRAIN_MS); timer.unref(); });
+  try {
+    while (!usageKnown()) {
+      const next = await Promise.race([reader.read(), timeout]);
+      if (next === 'timeout') return false;
+      if (next.done) return true;
+      observe(next.value, false);
+    }
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: Uint8Array[] | null, done: Done, abortion: StreamAbortion | undefined): ReadableStream<Uint8Array> {
   const tracker = trackerFor(request);
   const splitter = new SseSplitter();
   const decoder = new TextDecoder();
@@ -87,18 +142,18 @@ function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: 
     }
     return out;
   };
-  return wrapBody(body, (chunk) => {
+  return wrapBody(body, (chunk, delivered) => {
     const text = handle(splitter.push(decoder.decode(chunk, { stream: true })));
     const out = rewrite ? encoder.encode(text) : chunk;
-    keep?.push(out);
+    if (delivered) keep?.push(out);
     return out;
-  }, (error) => {
+  }, () => tracker.result().usage !== null, (error) => {
     const text = handle(splitter.rest());
     const tail = rewrite && text ? encoder.encode(text) : null;
     if (tail) keep?.push(tail);
     done(finished(tracker.result(), error, keep ? Buffer.concat(keep) : null));
     return tail;
-  });
+  }, abortion);
 }
 
 /** The outcome of a plain (JSON) body, read whole. */
@@ -120,7 +175,7 @@ function failingBody(error: unknown): ReadableStream<Uint8Array> {
  * A plain body is read whole at once (the SDK would read it whole anyway), so its usage is
  * settled before the caller parses it; a stream is tapped as the caller reads it.
  */
-export async function tapResponse(request: LlmRequest, response: Response, keep: boolean, done: Done): Promise<Response> {
+export async function tapResponse(request: LlmRequest, response: Response, keep: boolean, done: Done, abortion?: StreamAbortion): Promise<Response> {
   if (response.status >= 400 || !response.body) {
     // Providers do not bill refused requests.
     done({ outcome: 'error', usage: null, model: null, error: `HTTP ${response.status}`, delivered: null });
@@ -129,7 +184,7 @@ export async function tapResponse(request: LlmRequest, response: Response, keep:
   const init = { status: response.status, statusText: response.statusText, headers: response.headers };
   let tapped: Response;
   if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    tapped = new Response(streamTap(request, response.body, keep ? [] : null, done), init);
+    tapped = new Response(streamTap(request, response.body, keep ? [] : null, done, abortion), init);
   } else {
     try {
       const bytes = Buffer.from(await response.arrayBuffer());

@@ -95,7 +95,15 @@ export interface CheckpointMessage {
 export interface LastCheckpointMessage { type: 'last-checkpoint'; rid: number }
 export interface ListCheckpointsMessage { type: 'list-checkpoints'; rid: number }
 export type HookRequest = ReserveMessage | CheckpointMessage | LastCheckpointMessage | ListCheckpointsMessage;
-export type HookMessage = HelloMessage | SettleMessage | HookRequest;
+/** Something the hook saw that the run should show (an unmetered program or request); fire-and-forget. */
+export interface NoticeMessage {
+  type: 'notice';
+  /** What kind of thing: the supervisor shows each kind once per run. */
+  kind: NoticeKind;
+  message: string;
+}
+export type NoticeKind = 'non-node-child' | 'unreachable-child' | 'unmetered-http';
+export type HookMessage = HelloMessage | SettleMessage | HookRequest | NoticeMessage;
 
 /** Go ahead; with maxOutputTokens, only after lowering the request's output limit (per answer) to it. */
 export interface GrantMessage { type: 'grant'; rid: number; callId: number; maxOutputTokens: number | null }
@@ -125,6 +133,7 @@ function isString(value: unknown): value is string {
 const PROVIDERS: readonly string[] = ['openai', 'anthropic'];
 const ENDPOINTS: readonly string[] = ['chat.completions', 'completions', 'responses', 'embeddings', 'messages'];
 const OUTCOMES: readonly string[] = ['ok', 'error', 'incomplete'];
+const NOTICE_KINDS: readonly string[] = ['non-node-child', 'unreachable-child', 'unmetered-http'];
 const DENY_CODES: readonly string[] = ['budget_exceeded', 'unknown_price', 'unbounded_cost', 'run_stopping'];
 
 function parseUsage(value: unknown): Usage | null | undefined {
@@ -162,6 +171,8 @@ export function parseHookMessage(line: string): HookMessage | undefined {
         && Array.isArray(value.context) && value.context.every(isString)
         ? ({ ...(value as unknown as SettleMessage), usage }) : undefined;
     }
+    case 'notice':
+      return NOTICE_KINDS.includes(String(value.kind)) && isString(value.message) ? (value as unknown as NoticeMessage) : undefined;
     case 'checkpoint':
       return isCount(value.rid) && isString(value.name) && isString(value.payload) && (value.base === null || isString(value.base))
         && isString(value.hash) && isCount(value.size)

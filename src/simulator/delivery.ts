@@ -62,6 +62,8 @@ export async function deliver(res: ServerResponse, provider: Provider, rendered:
   let frames = rendered.frames;
   if (d.fault === 'malformed-json') frames = [truncateFrame(frames[0] ?? '')];
   else if (d.fault === 'broken-stream') frames = frames.slice(0, 2);
+  // A stream closed cleanly after the text, without its final usage (Anthropic's message_delta).
+  else if (d.fault === 'no-final-usage') frames = frames.filter((frame) => !frame.includes('message_delta'));
 
   if (d.chunkDelayMs <= 0 && d.fault !== 'broken-stream') {
     // The hot path: one write, no per-chunk timers.

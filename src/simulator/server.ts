@@ -3,6 +3,7 @@
  * for `wflo run --simulate` and for tests that point the real SDKs at it and check what it billed.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { draftMessages } from './anthropic-wire.js';
 import { draftResponses } from './openai-responses-wire.js';
 import { draftChat, draftEmbeddings } from './openai-wire.js';
@@ -13,7 +14,7 @@ import { isRecord, type Drafter } from './wire-common.js';
 /** Token usage the fake provider bills for one call. inputTokens is the TOTAL input, including cachedTokens and cacheWriteTokens. outputTokens includes reasoningTokens. */
 export interface FakeUsage { inputTokens: number; outputTokens: number; cachedTokens: number; cacheWriteTokens: number; reasoningTokens: number; }
 /** A failure injected into every response. */
-export type FakeFault = 'malformed-json' | 'broken-stream' | 'status-500';
+export type FakeFault = 'malformed-json' | 'broken-stream' | 'status-500' | 'no-final-usage';
 /** A parsed request, as handed to a `usage` function. */
 export interface FakeRequestInfo { provider: 'openai' | 'anthropic'; endpoint: 'chat.completions' | 'responses' | 'embeddings' | 'messages'; model: string; stream: boolean; maxOutputTokens: number | undefined; body: Record<string, unknown>; }
 /** One call the fake provider answered and billed. */
@@ -117,7 +118,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      const raw = chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
+      const raw = decoded(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks), req.headers['content-encoding']);
       answer(route, seq, req, res, raw).catch((err: unknown) => {
         // A bug or a throwing `usage` option: answer like a provider outage, never crash the host.
         if (res.headersSent) res.destroy();
@@ -155,6 +156,16 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
         for (const wake of [...sleepers]) wake();
       }),
   };
+}
+
+/** A compressed request body, as a server that accepts content-encoding reads it (undecodable: left as is, so it fails to parse). */
+function decoded(raw: Buffer, encoding: string | undefined): Buffer {
+  try {
+    if (encoding === 'gzip') return gunzipSync(raw);
+    if (encoding === 'deflate') return inflateSync(raw);
+    if (encoding === 'br') return brotliDecompressSync(raw);
+  } catch { /* answered as malformed JSON */ }
+  return raw;
 }
 
 function parseJson(raw: Buffer): unknown {

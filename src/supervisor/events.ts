@@ -19,6 +19,8 @@ export type RunEvent =
   | { type: 'stopping'; reason: RunStatus; message: string }
   | { type: 'checkpoint'; id: string; seq: number; name: string; sizeBytes: number; deduplicated: boolean }
   /** Something the user should know about the run's set-up (e.g. a config price shadowing the catalogue's). */
-  | { type: 'notice'; message: string };
+  | { type: 'notice'; message: string }
+  /** Something the run cannot meter or guarantee (an unmetered program or request). */
+  | { type: 'warning'; message: string };
 
 export type EventSink = (event: RunEvent) => void;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type HookRequest, type SettleMessage, type SupervisorMessage } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type HookRequest, type NoticeMessage, type SettleMessage, type SupervisorMessage } from '../protocol/messages.js';
 
 /** What the supervisor does with each hook message. Called on the one event loop, in order. */
 export interface HookHandlers {
@@ -8,6 +8,8 @@ export interface HookHandlers {
   /** The answer, or null when it comes later (a call waiting for budget) through `IpcServer.post`. */
   request(connection: number, pid: number, message: HookRequest): SupervisorMessage | null;
   settle(connection: number, message: SettleMessage): void;
+  /** Something a hook saw that the run should show. */
+  notice(pid: number, message: NoticeMessage): void;
   closed(connection: number): void;
   /** Runs the handling of one batch of messages (e.g. in one database transaction). */
   batch<T>(work: () => T): T;
@@ -36,6 +38,8 @@ function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean): strin
       handlers.hello(peer.connection, message);
     } else if (message.type === 'settle') {
       handlers.settle(peer.connection, message);
+    } else if (message.type === 'notice') {
+      handlers.notice(peer.pid, message);
     } else if (!closed || message.type === 'checkpoint') {
       const reply = handlers.request(peer.connection, peer.pid, message);
       if (reply) replies += `${JSON.stringify(reply)}\n`;

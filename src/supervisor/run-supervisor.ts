@@ -15,6 +15,7 @@ import { CallAccountant } from './call-accountant.js';
 import { CheckpointService } from './checkpoint-service.js';
 import { IpcServer } from './ipc-server.js';
 import { ReplayQueue } from './replay-queue.js';
+import { OncePerKind } from './once-per-kind.js';
 import { newRunId } from './run-id.js';
 import { scriptEnv } from './script-env.js';
 import { startScript, type ScriptExit } from './script-process.js';
@@ -128,6 +129,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'); },
     onOverspent: (message) => stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'),
   });
+  const notices = new OncePerKind();
   // Threads (workers, loader hooks) connect too; people count processes.
   const pids = new Set<number>();
   const ipc = await listenOrFail(runId, ctx, () => IpcServer.listen(socketPath(runId), {
@@ -141,6 +143,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
       }
     },
     settle: (connection, m) => accountant.settle(connection, m),
+    notice: (pid, m) => { if (notices.first(m.kind)) reporter.event({ type: 'warning', message: `process ${pid}: ${m.message}` }); },
     closed: (connection) => accountant.abandonConnection(connection),
     batch: (work) => store.transaction(work),
     failed: (error) => stop('failed', `cannot record to the database ${o.dbPath}: ${error.message}`, EXIT.internal, 'SIGTERM'),

@@ -34,6 +34,8 @@ export function eventLine(event: RunEvent): string | null {
     case 'call-capped':
       return `call #${event.seq} ${event.model} fitted to the budget: output limited to ${event.outputTokens} tokens`
         + `${event.requested === null ? '' : ` (it allowed ${event.requested})`}; later calls are fitted too while the budget is short (--no-fit refuses them instead)`;
+    case 'warning':
+      return `warning: ${event.message}`;
     case 'stopping':
       return `stopping the run (${event.reason}): ${event.message}`;
     case 'checkpoint':

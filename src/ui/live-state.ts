@@ -51,6 +51,7 @@ export function foldEvent(state: LiveState, event: RunEvent): LiveState {
       return { ...state, stopping: event.message, recent };
     case 'checkpoint':
     case 'notice':
+    case 'warning':
       return { ...state, recent };
   }
 }

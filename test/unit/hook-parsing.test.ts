@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectTarget } from '../../src/hook/detect.js';
+import { detectTarget, isUnmeteredBillable } from '../../src/hook/detect.js';
 import { MessagesStreamTracker } from '../../src/hook/providers/anthropic.js';
 import { ChatStreamTracker, parseOpenAiRequest } from '../../src/hook/providers/openai.js';
 import { inputTokensBound, storedRefs, unboundedReason } from '../../src/hook/providers/types.js';
@@ -14,6 +14,21 @@ describe('detectTarget', () => {
     expect(detectTarget('https://api.openai.com/v1/threads/t1/messages', 'POST', {})).toBeNull();
     expect(detectTarget('https://api.openai.com/v1/chat/completions', 'GET', undefined)).toBeNull();
     expect(detectTarget('https://example.com/data', 'POST', undefined)).toBeNull();
+  });
+
+  it('reads the path fetch will send, not the URL text', () => {
+    expect(detectTarget('http://gw/v1/chat/./completions', 'POST', undefined)).toEqual({ provider: 'openai', endpoint: 'chat.completions' });
+    expect(detectTarget('http://gw/v1/chat/completions#x', 'POST', undefined)).toEqual({ provider: 'openai', endpoint: 'chat.completions' });
+    expect(detectTarget('http://gw/v1/chat/%2e/completions/', 'POST', undefined)).toEqual({ provider: 'openai', endpoint: 'chat.completions' });
+    expect(detectTarget('http://gw/v1/completions/x/..', 'POST', undefined)).toEqual({ provider: 'openai', endpoint: 'completions' });
+  });
+
+  it('refuses unpriced endpoints by path, whatever the host, and leaves an app\'s own paths alone', () => {
+    expect(isUnmeteredBillable('http://gateway.internal/v1/images/generations', 'POST')).toBe(true);
+    expect(isUnmeteredBillable('https://x.openai.azure.com/openai/deployments/d/audio/speech', 'POST')).toBe(true);
+    expect(isUnmeteredBillable('https://api.anthropic.com/v1/messages/batches', 'POST')).toBe(true);
+    expect(isUnmeteredBillable('https://myapp.example/api/batches', 'POST')).toBe(false);
+    expect(isUnmeteredBillable('http://gateway.internal/v1/images/generations', 'GET')).toBe(false);
   });
 });
 

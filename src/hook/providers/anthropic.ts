@@ -55,6 +55,8 @@ export function anthropicMessageUsage(body: unknown): UsageResult {
 export class MessagesStreamTracker implements StreamTracker {
   private raw: Json | undefined;
   private model: string | null = null;
+  /** message_start says 1 output token: only message_delta gives the final counts. */
+  private final = false;
 
   wants(block: string): boolean { return block.includes('message_start') || block.includes('message_delta'); }
 
@@ -67,6 +69,7 @@ export class MessagesStreamTracker implements StreamTracker {
         this.raw = asObject(message?.usage);
         this.model = typeof message?.model === 'string' ? message.model : null;
       } else if (this.raw) {
+        this.final = true;
         // Later counts replace earlier ones field by field; absent or null fields keep theirs.
         const delta = asObject(json?.usage) ?? {};
         const present = Object.entries(delta).filter(([, value]) => isCount(value));
@@ -76,5 +79,6 @@ export class MessagesStreamTracker implements StreamTracker {
     return data;
   }
 
-  result(): UsageResult { return { usage: anthropicUsage(this.raw), model: this.model }; }
+  /** No usage until message_delta: a stream that ends without it is incomplete, not 1 output token. */
+  result(): UsageResult { return { usage: this.final ? anthropicUsage(this.raw) : null, model: this.model }; }
 }
