@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { sqlite } from '../dist/store/sqlite.js';
 import { startFakeProvider } from '../dist/simulator/server.js';
 import { int, median, percentile, round, runNode, table, verdict } from './lib.mjs';
 
@@ -51,7 +51,7 @@ async function runAgent(mode, agent, args) {
 
 /** Rows of the one run in a wflo database. */
 function readRun(db) {
-  const sql = new Database(db, { readonly: true });
+  const sql = new (sqlite())(db, { readonly: true });
   try {
     const run = sql.prepare('SELECT id, status, exit_code, spent_nano FROM runs').all();
     const calls = sql.prepare(`SELECT COUNT(*) AS rows, SUM(status = 'ok' AND estimated = 0) AS exact,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { sqlite } from '../src/store/sqlite.js';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
@@ -105,7 +105,7 @@ describe('journal replay', () => {
     const resumed = await wflo(['resume', runId, '--no-journal', '--db', db], { env: providerEnv(provider) });
     expect(resumed.exitCode).toBe(0);
     expect(provider.billed.length - before).toBe(6);
-    const check = new Database(db, { readonly: true });
+    const check = new (sqlite())(db, { readonly: true });
     expect(check.prepare('SELECT COUNT(*) AS n FROM journal').get()).toEqual({ n: 0 });
     check.close();
   });
@@ -181,7 +181,7 @@ describe('crash safety', () => {
       expect(result.stderr).not.toContain('internal error');
       const acknowledged = [...String(result.stdout).matchAll(/saved (cp-[0-9a-f]+)/g)].map((m) => m[1]);
       expect(acknowledged.length).toBeGreaterThan(0);
-      const check = new Database(db, { readonly: true });
+      const check = new (sqlite())(db, { readonly: true });
       try {
         expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
         const stored = new Set((check.prepare('SELECT id FROM checkpoints').all() as Array<{ id: string }>).map((r) => r.id));

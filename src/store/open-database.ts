@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { sqlite } from './sqlite.js';
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -32,7 +33,7 @@ export function openDatabase(file: string, options: { create: boolean }): Databa
   let db: Database.Database | undefined;
   try {
     if (options.create) fs.mkdirSync(path.dirname(file), { recursive: true });
-    db = new Database(file, { fileMustExist: !options.create });
+    db = new (sqlite())(file, { fileMustExist: !options.create });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');

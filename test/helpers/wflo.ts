@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { sqlite } from '../../src/store/sqlite.js';
 import { execa } from 'execa';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,7 +44,7 @@ export interface RunRow { id: string; status: string; exit_code: number | null; 
 
 /** Reads the store the run wrote, with plain SQL: the test checks the file, not wflo's own reader. */
 export function readDb(file: string): { runs: RunRow[]; calls: CallRow[] } {
-  const db = new Database(file, { readonly: true });
+  const db = new (sqlite())(file, { readonly: true });
   try {
     return {
       runs: db.prepare('SELECT * FROM runs ORDER BY started_at').all() as RunRow[],
