@@ -6,14 +6,13 @@
 //      billed, and overspend (must be 0);
 //   2. added latency per non-streamed call: bare vs baseline wflo vs this wflo, alternated rounds.
 // Exit code 1 only when a correctness check fails (any overspend, a run that did not end as it should).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeChat } from 'gpt-tokenizer/encoding/o200k_base';
 import { startFakeProvider } from '../dist/simulator/server.js';
-import { median, round, runNode, table, verdict } from './lib.mjs';
+import { buildBaseline, median, round, runNode, table, verdict } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** main before the waiting queue and fitting (issue 6). */
@@ -26,18 +25,6 @@ const PRICES = { 'gpt-4o': [2_500, 10_000], 'gpt-4.1': [2_000, 8_000], o3: [2_00
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wflo-bench-budget-'));
 const failures = [];
-
-/** The baseline wflo, built from git beside this one (sharing node_modules): nothing downloaded. */
-function buildBaseline() {
-  const dir = path.join(tmp, 'baseline');
-  fs.mkdirSync(dir);
-  execFileSync('bash', ['-c', `git -C "${ROOT}" archive ${BASELINE} | tar -x -C "${dir}"`]);
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir });
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), ['src/hook/preload.ts', '--bundle', '--platform=node', '--format=cjs',
-    '--target=node20', '--log-level=warning', '--outfile=dist/preload.cjs'], { cwd: dir });
-  return path.join(dir, 'bin', 'wflo.js');
-}
 
 /** Input tokens as OpenAI counts them, so the fake provider bills what the real one would. */
 function realInput(info) {
@@ -73,7 +60,7 @@ async function budgetRun(bin, label, script, budgetUsd, args, latencyMs = 0) {
 }
 
 process.stderr.write(`building the baseline wflo (${BASELINE})…\n`);
-const bins = { baseline: buildBaseline(), wflo: path.join(ROOT, 'bin', 'wflo.js') };
+const bins = { baseline: path.join(buildBaseline(ROOT, BASELINE, tmp), 'bin', 'wflo.js'), wflo: path.join(ROOT, 'bin', 'wflo.js') };
 
 // ---- 1. budget use
 const SCENARIOS = [

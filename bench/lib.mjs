@@ -1,6 +1,7 @@
 // Small helpers for bench/run.mjs: running a node process, statistics, formatting.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * Runs `node <args>` and resolves with its exit code and the JSON line it printed last on stdout.
@@ -44,4 +45,20 @@ export const int = (n) => Math.round(n).toLocaleString('en-US');
 export function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ')).join('\n');
+}
+
+/**
+ * Builds the wflo of an earlier commit beside this one (sharing node_modules; nothing is
+ * downloaded), for side-by-side figures in one run. Returns its directory.
+ */
+export function buildBaseline(root, commit, tmp) {
+  const dir = path.join(tmp, `baseline-${commit}`);
+  if (fs.existsSync(path.join(dir, 'dist', 'preload.cjs'))) return dir;
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync('bash', ['-c', `git -C "${root}" archive ${commit} | tar -x -C "${dir}"`]);
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir });
+  execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), ['src/hook/preload.ts', '--bundle', '--platform=node', '--format=cjs',
+    '--target=node20', '--log-level=warning', '--outfile=dist/preload.cjs'], { cwd: dir });
+  return dir;
 }

@@ -9,6 +9,21 @@ const ENTRIES: Record<string, string> = {
 };
 
 type ResolveFilename = (request: string, ...rest: unknown[]) => string;
+interface ResolveContext { conditions?: readonly string[] }
+interface Resolved { url: string; format?: string | null; shortCircuit?: boolean }
+type NextResolve = (specifier: string, context?: ResolveContext) => Resolved;
+type RegisterHooks = (hooks: { resolve: (specifier: string, context: ResolveContext, next: NextResolve) => Resolved }) => unknown;
+
+/** The synchronous resolve hook: only `import` of wflo's own names, only when the project has none (require goes through the resolver below). */
+function resolveWflo(targets: Record<string, string>, specifier: string, context: ResolveContext, next: NextResolve): Resolved {
+  const target = Object.hasOwn(targets, specifier) && context.conditions?.includes('import') ? targets[specifier] : undefined;
+  if (target === undefined) return next(specifier, context);
+  try {
+    return next(specifier, context);
+  } catch {
+    return { url: target, shortCircuit: true, format: 'module' };
+  }
+}
 
 /**
  * Lets scripts import 'wflo' without installing it: ESM through a resolve hook, CommonJS
@@ -16,7 +31,10 @@ type ResolveFilename = (request: string, ...rest: unknown[]) => string;
  */
 export function resolveWfloForScripts(distDir: string): void {
   const targets = Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, pathToFileURL(path.join(distDir, file)).href]));
-  register(pathToFileURL(path.join(distDir, 'hook', 'resolve-hooks.js')).href, { data: { targets } });
+  // Node 22.15+ resolves in this thread, synchronously; older Nodes start a loader thread (~35 ms per process).
+  const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+  if (registerHooks) registerHooks({ resolve: (specifier, context, next) => resolveWflo(targets, specifier, context, next) });
+  else register(pathToFileURL(path.join(distDir, 'hook', 'resolve-hooks.js')).href, { data: { targets } });
   const loader = Module as unknown as { _resolveFilename: ResolveFilename };
   const original = loader._resolveFilename;
   loader._resolveFilename = function resolveFilename(request: string, ...rest: unknown[]): string {
