@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type BilledCall, type FakeProvider, type FakeRequestInfo } from '../src/simulator/server.js';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { openAiInputTokensBound } from '../src/hook/token-bound.js';
 import { realInputTokens } from './helpers/real-tokens.js';
 import { FIXTURES, providerEnv, readDb, tempDir, wflo } from './helpers/wflo.js';
 
@@ -193,5 +195,26 @@ describe('the journal keys a fitted call by the request as the script wrote it',
     const { calls } = readDb(db);
     expect(calls.map((c) => [c.status, c.cost_nano === 0])).toEqual([['ok', false], ['replayed', true]]);
     expect((calls[0] as unknown as { output_cap: number | null }).output_cap).not.toBeNull();
+  });
+});
+
+describe('an exact input count when the byte bound is what keeps a call from fitting', () => {
+  it('a dense prompt refused on its bytes goes on its exact token count, reserved to the nano', async () => {
+    provider = await startFakeProvider({ usage: realInputTokens });
+    const content = '请用三段话总结电网规模电池储能的现状，并说明其成本、寿命与安全方面的权衡。'.repeat(20);
+    const body = { model: 'gpt-4o', max_tokens: 50, messages: [{ role: 'user', content }] };
+    const exact = openAiInputTokensBound('chat.completions', body, (t) => countTokens(t, { disallowedSpecial: new Set() }))!;
+    const bytes = Buffer.byteLength(JSON.stringify(body));
+    // gpt-4o: 2,500,000 pico per input token, 10,000,000 per output token.
+    const worst = (input: number): number => Math.ceil((input * 2_500_000 + 50 * 10_000_000) / 1000);
+    expect(worst(bytes)).toBeGreaterThan(2 * worst(exact));
+    const budget = (worst(exact) + worst(bytes)) / 2 / 1e9;
+    const db = path.join(tempDir(), 'wflo.db');
+    const result = await wflo(['run', path.join(FIXTURES, 'dense-prompt.mjs'), '--budget', String(budget), '--no-fit', '--db', db], { env: providerEnv(provider) });
+    expect(result.exitCode).toBe(0);
+    const { calls } = readDb(db);
+    expect(calls.map((c) => [c.status, c.reserved_nano])).toEqual([['ok', worst(exact)]]);
+    // The provider billed no more input than the bound.
+    expect(provider.billed[0]!.usage.inputTokens).toBeLessThanOrEqual(exact);
   });
 });

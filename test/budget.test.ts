@@ -57,7 +57,8 @@ describe('the hard budget', () => {
     provider = await startFakeProvider({ usage: { inputTokens: 10, outputTokens: 50 } });
     const db = path.join(tempDir(), 'wflo.db');
     // Each call costs 10 × 150 + 50 × 600 = 31,500 nano; its worst case is larger, so the budget refuses some.
-    const result = await wflo(['run', path.join(FIXTURES, 'loop-calls.mjs'), '--budget', '0.0001', '--on-budget', 'error', '--db', db, '--', '10'],
+    // --no-fit: this provider bills 50 output tokens whatever the limit, so a call must not be fitted below them.
+    const result = await wflo(['run', path.join(FIXTURES, 'loop-calls.mjs'), '--budget', '0.0001', '--on-budget', 'error', '--no-fit', '--db', db, '--', '10'],
       { env: providerEnv(provider) });
     expect(result.exitCode).toBe(0);
     const out = JSON.parse(result.stdout) as { ok: number; refused: number };

@@ -101,7 +101,7 @@ describe('no way around the meter', () => {
   });
 
   it('granted calls that never left the process cost nothing: wflo charges exactly what the provider received and billed', async () => {
-    // Each chat call reserves about 80,000 nano: three fit and the fourth waits; the embedding is refused and rejects Promise.all.
+    // Each chat call reserves about 80,000 nano: three fit and the fourth waits; the 2 MB call is refused and rejects Promise.all.
     const r = await escapes('all-or-nothing', '0.00025');
     expect(r.exitCode).toBe(3);
     const charged = r.calls.filter((c) => c.cost_nano > 0 || c.status === 'ok');

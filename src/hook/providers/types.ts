@@ -55,7 +55,7 @@ export function inputTokensBound(body: string, hasTools: boolean): number {
 }
 
 /** Generous ceiling on the tokens one image or document reference can cost. */
-const IMAGE_TOKENS_MAX = 6_000;
+export const IMAGE_TOKENS_MAX = 6_000;
 /** Generous ceiling on the system prompt a provider adds when tools are defined. */
 const TOOLS_PROMPT_TOKENS_MAX = 2_000;
 
