@@ -2,6 +2,7 @@ import { resolveDbPath } from '../config/run-options.js';
 import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
 import { openDatabase } from '../store/open-database.js';
+import { isProcessAlive } from '../store/process-alive.js';
 import type { RunRecord, RunStatus } from '../store/types.js';
 import type { CliContext } from './context.js';
 import type Database from 'better-sqlite3';
@@ -12,13 +13,10 @@ export function openExistingStore(ctx: CliContext, dbFlag: string | undefined): 
   return { db: openDatabase(file, { create: false }), path: file };
 }
 
-function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
-}
 
 /** True while the run's wflo is alive. A run marked running whose wflo is gone was cut off. */
 export function isRunning(run: RunRecord): boolean {
-  return run.status === 'running' && isAlive(run.supervisorPid);
+  return run.status === 'running' && isProcessAlive(run.supervisorPid);
 }
 
 /** The status to show: a run still marked running whose wflo is gone was interrupted. */

@@ -46,6 +46,8 @@ export interface ResolvedRunOptions {
 
 export const SCRIPT_TYPES = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 const DEFAULT_GRACE_MS = 5000;
+/** Node caps timers at 2^31 − 1 ms (a longer one fires at once); an hour is more than any script needs to exit. */
+const MAX_GRACE_MS = 3_600_000;
 
 /** Parses a dollar amount: a positive, finite number of dollars. */
 export function parseBudget(text: string, source: string): Nano {
@@ -76,8 +78,10 @@ export function resolveRunOptions(script: string, scriptArgs: string[], flags: R
   if (onBudget !== 'stop' && onBudget !== 'error') throw new UsageError(`--on-budget must be "stop" or "error", got "${onBudget}"`);
   let graceMs = config.graceMs ?? DEFAULT_GRACE_MS;
   if (flags.grace !== undefined) {
-    graceMs = Number(flags.grace);
-    if (!Number.isInteger(graceMs) || graceMs < 0) throw new UsageError(`--grace must be a whole number of milliseconds, got "${flags.grace}"`);
+    graceMs = /^\s*\d+\s*$/.test(flags.grace) ? Number(flags.grace) : Number.NaN;
+    if (!Number.isSafeInteger(graceMs) || graceMs > MAX_GRACE_MS) {
+      throw new UsageError(`--grace must be a whole number of milliseconds from 0 to ${MAX_GRACE_MS} (one hour), got "${flags.grace}"`);
+    }
   }
   let fitFloor = config.fitFloor ?? DEFAULT_FIT_FLOOR;
   if (flags.fitFloor !== undefined) {

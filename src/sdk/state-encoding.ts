@@ -1,12 +1,8 @@
 import { CheckpointStateError } from './errors.js';
 
-/** Strings that look like credentials never reach the store. */
-const SECRET = /\b(?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|(?:ghp|gho|ghs|ghu|github_pat)_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9-]{10,})\b|\bBearer\s+[A-Za-z0-9._~+/-]{20,}=*/g;
-export const REDACTED = '[REDACTED]';
+import { redact, REDACTED } from '../protocol/redact.js';
 
-function redact(text: string): string {
-  return text.length >= 20 ? text.replace(SECRET, REDACTED) : text;
-}
+export { REDACTED };
 
 function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqlite } from './sqlite.js';
+import { makeStoreFilesPrivate, prepareStoreDir, requireWfloStore } from './store-files.js';
+
+/** Another wflo writing the same store (a concurrent run) is waited for this long before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -27,21 +30,27 @@ function migrate(db: Database.Database): void {
  * Any failure becomes one StoreError naming the file: nothing is run against a bad store.
  */
 export function openDatabase(file: string, options: { create: boolean }): Database.Database {
-  if (!options.create && !fs.existsSync(file)) {
+  const exists = fs.existsSync(file);
+  if (!options.create && !exists) {
     throw new StoreError(file, `no wflo database at ${file} (run \`wflo run\` first, or pass --db)`);
   }
+  if (exists) requireWfloStore(file, options);
   let db: Database.Database | undefined;
+  // Files SQLite creates from here on (the database, its WAL and shared memory) are the user's alone.
+  const umask = process.umask(0o077);
   try {
-    if (options.create) fs.mkdirSync(path.dirname(file), { recursive: true });
-    db = new (sqlite())(file, { fileMustExist: !options.create });
+    if (options.create) prepareStoreDir(file);
+    db = new (sqlite())(file, { fileMustExist: !options.create, timeout: BUSY_TIMEOUT_MS });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    makeStoreFilesPrivate(file);
     return db;
   } catch (err) {
     db?.close();
     throw new StoreError(file, `cannot open wflo database ${file}: ${describe(err)}`, { cause: err });
+  } finally {
+    process.umask(umask);
   }
 }

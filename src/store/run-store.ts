@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Nano } from '../ledger/money.js';
+import { UsageError } from '../errors.js';
+import { redactArgument } from '../protocol/redact.js';
+import { isProcessAlive } from './process-alive.js';
 import type { CallSettlement, ModelBreakdown, NewCall, RunRecord, RunStatus } from './types.js';
 
 interface RunRow {
@@ -69,17 +72,22 @@ export class RunStore {
 
   createRun(run: Omit<RunRecord, 'llmCalls' | 'endedAt' | 'exitCode' | 'error' | 'attempts' | 'headCheckpoint'>): void {
     this.db.prepare(`INSERT INTO runs (id, script, args, cwd, status, budget_nano, spent_nano, on_budget, simulated, supervisor_pid, started_at, journal)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(run.args), run.cwd, run.status,
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(run.args.map(redactArgument)), run.cwd, run.status,
       run.budgetNano, run.spentNano, run.onBudget, run.simulated ? 1 : 0, run.supervisorPid, run.startedAt, run.journal ? 1 : 0);
   }
 
   /** Starts another attempt of an existing run (resume). Returns the attempt number. */
   reopenRun(id: string, o: { budgetNano: Nano | null; supervisorPid: number; journal: boolean }): number {
+    // IMMEDIATE: the check and the claim are one step, so of two resumes started at once exactly one goes on.
     return this.db.transaction(() => {
+      const run = this.db.prepare('SELECT status, supervisor_pid AS pid FROM runs WHERE id = ?').get(id) as { status: string; pid: number } | undefined;
+      if (run?.status === 'running' && run.pid !== o.supervisorPid && isProcessAlive(run.pid)) {
+        throw new UsageError(`run ${id} is already running (wflo pid ${run.pid}); stop it before you resume it`);
+      }
       this.db.prepare(`UPDATE runs SET status = 'running', exit_code = NULL, error = NULL, ended_at = NULL, attempts = attempts + 1,
         budget_nano = ?, supervisor_pid = ?, journal = ? WHERE id = ?`).run(o.budgetNano, o.supervisorPid, o.journal ? 1 : 0, id);
       return (this.db.prepare('SELECT attempts FROM runs WHERE id = ?').get(id) as { attempts: number }).attempts;
-    })();
+    }).immediate();
   }
 
   /** The next call number of a run (calls are numbered across all its attempts). */

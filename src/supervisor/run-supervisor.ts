@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedRunOptions } from '../config/run-options.js';
-import { EXIT, WfloError } from '../errors.js';
+import { EXIT, StoreError, WfloError } from '../errors.js';
 import { Ledger } from '../ledger/ledger.js';
 import { PriceBook } from '../pricing/price-book.js';
 import { startFakeProvider, type FakeProvider } from '../simulator/server.js';
@@ -18,6 +18,7 @@ import { ReplayQueue } from './replay-queue.js';
 import { OncePerKind } from './once-per-kind.js';
 import { newRunId } from './run-id.js';
 import { scriptEnv } from './script-env.js';
+import { socketPathFor } from './socket-dir.js';
 import { startScript, type ScriptExit } from './script-process.js';
 
 export interface SuperviseContext {
@@ -29,13 +30,6 @@ export interface SuperviseContext {
   clock: () => number;
   /** Registers the handler for signals sent to wflo itself; returns the unregister function. */
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
-}
-
-/** Unix socket paths are cut at 107 bytes: under a long TMPDIR, use /tmp. */
-function socketPath(runId: string): string {
-  const name = `wflo-${process.pid}-${runId}.sock`;
-  const preferred = path.join(os.tmpdir(), name);
-  return Buffer.byteLength(preferred) <= 100 ? preferred : path.join('/tmp', name);
 }
 
 /** A run that cannot even listen for its hooks is recorded as failed and reported in one line. */
@@ -83,6 +77,17 @@ function beginAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: Resu
   return { runId: resume.runId, attempt, alreadySpent: resume.spentNano, replay: entries.length > 0 ? new ReplayQueue(entries) : null };
 }
 
+/** A store that cannot take the run (locked by another process, full, read-only) is one line and exit 2: nothing has started. */
+function startAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: ResumeTarget | null, startedAt: number): Attempt {
+  try {
+    return beginAttempt(o, ctx, resume, startedAt);
+  } catch (err) {
+    if (err instanceof WfloError) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new StoreError(o.dbPath, `cannot start a run in ${o.dbPath}: ${why}${/locked|busy/i.test(why) ? ' (another process held it for more than 5 s)' : ''}`, { cause: err });
+  }
+}
+
 /**
  * One supervised run (or one more attempt of it): starts the script with the hook, answers its
  * calls and checkpoints, stops it when the budget says so or wflo is interrupted, and records
@@ -92,7 +97,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
   const startedAt = ctx.clock();
   const { store, reporter } = ctx;
   const prices = await PriceBook.load(o.prices);
-  const { runId, attempt, alreadySpent, replay } = beginAttempt(o, ctx, resume, startedAt);
+  const { runId, attempt, alreadySpent, replay } = startAttempt(o, ctx, resume, startedAt);
   reporter.start({ runId, script: path.relative(o.cwd, o.script) || o.script, budgetNano: o.budgetNano, onBudget: o.onBudget, simulated: o.simulate, dbPath: o.dbPath });
   for (const notice of prices.notices()) reporter.event({ type: 'notice', message: notice.message });
 
@@ -132,7 +137,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
   const notices = new OncePerKind();
   // Threads (workers, loader hooks) connect too; people count processes.
   const pids = new Set<number>();
-  const ipc = await listenOrFail(runId, ctx, () => IpcServer.listen(socketPath(runId), {
+  const ipc = await listenOrFail(runId, ctx, () => IpcServer.listen(socketPathFor(runId), {
     hello: (_connection, m) => { pids.add(m.pid); reporter.event({ type: 'process', pid: m.pid, ppid: m.ppid, thread: m.thread, processes: pids.size }); },
     request: (connection, pid, m) => {
       switch (m.type) {

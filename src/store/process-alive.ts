@@ -1,0 +1,4 @@
+/** True while a process with this pid exists (EPERM: it exists, owned by someone else). */
+export function isProcessAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}

@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isProcessAlive } from '../store/process-alive.js';
+
+/** Socket files are `wflo-<pid>-<run id>.sock`: the pid says whose it is. */
+const SOCKET = /^wflo-(\d+)-[\w-]+\.sock$/;
+
+/** The user's own socket directory (0700: no other user can connect to a run's supervisor). */
+function socketDir(base: string): string {
+  const dir = path.join(base, `wflo-${process.getuid?.() ?? 'user'}`);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = fs.lstatSync(dir);
+  // Made by someone else (or a link to elsewhere): another user could listen in place of wflo.
+  if (!stat.isDirectory() || (process.getuid && stat.uid !== process.getuid())) throw new Error(`${dir} is not a directory of this user's`);
+  if ((stat.mode & 0o777) !== 0o700) fs.chmodSync(dir, 0o700);
+  return dir;
+}
+
+/** Removes the sockets a killed wflo left behind (its pid is gone). */
+function sweepStale(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const pid = SOCKET.exec(name)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+/**
+ * Where this run's supervisor listens, in the user's socket directory, after sweeping the
+ * sockets of dead wflo processes. Unix socket paths are cut at 107 bytes: under a long TMPDIR, /tmp.
+ */
+export function socketPathFor(runId: string): string {
+  const name = `wflo-${process.pid}-${runId}.sock`;
+  const uid = String(process.getuid?.() ?? 'user');
+  const base = Buffer.byteLength(path.join(os.tmpdir(), `wflo-${uid}`, name)) <= 100 ? os.tmpdir() : '/tmp';
+  const dir = socketDir(base);
+  sweepStale(dir);
+  return path.join(dir, name);
+}

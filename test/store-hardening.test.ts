@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { sqlite } from '../src/store/sqlite.js';
+import { BIN, FIXTURES, readDb, ROOT, tempDir, wflo } from './helpers/wflo.js';
+
+const mode = (file: string): string => (fs.statSync(file).mode & 0o777).toString(8);
+const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const uid = String(process.getuid?.() ?? 'user');
+
+describe('the store is the user\'s alone', () => {
+  it('.wflo/ is 0700 (an existing 0755 one is tightened) and the database, its WAL and shared memory 0600', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, '.wflo'), { mode: 0o755 });
+    fs.chmodSync(path.join(dir, '.wflo'), 0o755);
+    const first = await wflo(['run', path.join(FIXTURES, 'plain.mjs')], { cwd: dir });
+    expect(first.exitCode).toBe(0);
+    const db = path.join(dir, '.wflo', 'wflo.db');
+    expect([mode(path.join(dir, '.wflo')), mode(db)]).toEqual(['700', '600']);
+    // A reader kept open keeps the WAL and shared memory after the next run writes them.
+    const reader = new (sqlite())(db);
+    reader.prepare('SELECT COUNT(*) FROM runs').get();
+    try {
+      expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs')], { cwd: dir })).exitCode).toBe(0);
+      expect([mode(`${db}-wal`), mode(`${db}-shm`)]).toEqual(['600', '600']);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('keys after \\n, \\t, _ and = in checkpoint states and script arguments never reach the db, WAL or SHM bytes', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'wflo.db');
+    const secret = 'abcdefghijklmnopqrstuvwx1234';
+    const key = `sk-proj-${secret}`;
+    const result = await wflo(['run', path.join(FIXTURES, 'secrets.mjs'), '--db', db, '--', `OPENAI_API_KEY=${key}`, `x\n${key}`, '--token=hunter2', 'topic'],
+      { env: { TEST_KEY: key } });
+    expect(result.exitCode).toBe(0);
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (fs.existsSync(`${db}${suffix}`)) expect(fs.readFileSync(`${db}${suffix}`).includes(secret)).toBe(false);
+    }
+    expect(readDb(db).runs[0]?.id).toMatch(/^run-/);
+    const check = new (sqlite())(db, { readonly: true });
+    try {
+      const args = JSON.parse((check.prepare('SELECT args FROM runs').get() as { args: string }).args) as string[];
+      expect(args).toEqual(['OPENAI_API_KEY=[REDACTED]', 'x\n[REDACTED]', '--token=[REDACTED]', 'topic']);
+    } finally {
+      check.close();
+    }
+  });
+});
+
+describe('files that are not wflo stores', () => {
+  it('a foreign SQLite file is refused by every command with one line, exit 2, and left byte-identical', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'app.db');
+    const other = new (sqlite())(file);
+    other.exec('CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES (\'ada\')');
+    other.close();
+    const before = sha(file);
+    for (const args of [['status'], ['status', 'run-x'], ['checkpoints', 'run-x'], ['rollback', 'ck-x'], ['resume', 'run-x'], ['run', path.join(FIXTURES, 'plain.mjs')]]) {
+      const result = await wflo([...args, '--db', file]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([`wflo: ${file} is not a wflo database (it has no wflo tables); wflo leaves it untouched`]);
+    }
+    expect(sha(file)).toBe(before);
+    expect(fs.readdirSync(dir)).toEqual(['app.db']);
+  });
+
+  it('a read-only command on a missing db creates nothing', async () => {
+    const dir = tempDir();
+    const result = await wflo(['status', '--db', path.join(dir, 'none.db')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('a database locked by another process: one line and exit 2 once the busy timeout has passed, nothing recorded', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'wflo.db');
+    expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
+    const holder = new (sqlite())(db);
+    try {
+      holder.exec('BEGIN EXCLUSIVE; UPDATE runs SET error = error;');
+      const result = await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([`wflo: cannot start a run in ${db}: database is locked (another process held it for more than 5 s)`]);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(readDb(db).runs).toHaveLength(1);
+  });
+});
+
+describe('bounds and leftovers', () => {
+  it('--grace is bounded to an hour (Node caps timers): larger or odd values are refused', async () => {
+    for (const grace of ['1e30', '3600001', '1.5', '-1']) {
+      const result = await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--grace', grace, '--db', path.join(tempDir(), 'w.db')]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr.trim()).toBe(`wflo: --grace must be a whole number of milliseconds from 0 to 3600000 (one hour), got "${grace}"`);
+    }
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'wflo.config.json'), JSON.stringify({ graceMs: 1e9 }));
+    expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs')], { cwd: dir })).exitCode).toBe(2);
+  });
+
+  it('the socket of a SIGKILLed wflo is swept at the next start; sockets live in a private per-user directory', async () => {
+    const tmp = tempDir();
+    const sockets = path.join(tmp, `wflo-${uid}`);
+    const child = execa(process.execPath, [BIN, 'run', path.join(FIXTURES, 'wait-then-exit.mjs'), '--db', path.join(tmp, 'w.db'), '--', '3000'],
+      { cwd: ROOT, env: { CI: '1', TMPDIR: tmp }, reject: false });
+    const deadline = Date.now() + 10_000;
+    while ((!fs.existsSync(sockets) || fs.readdirSync(sockets).length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const stale = fs.readdirSync(sockets);
+    expect(stale).toHaveLength(1);
+    expect(mode(sockets)).toBe('700');
+    child.kill('SIGKILL');
+    await child;
+    expect(fs.readdirSync(sockets)).toEqual(stale); // left behind
+    const next = await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', path.join(tmp, 'w.db')], { env: { TMPDIR: tmp } });
+    expect(next.exitCode).toBe(0);
+    expect(fs.readdirSync(sockets)).toEqual([]);
+  });
+
+  it('two resumes of the same run started at once: exactly one runs, the other is refused with one line', async () => {
+    for (let round = 0; round < 3; round++) {
+      const dir = tempDir();
+      const db = path.join(dir, 'wflo.db');
+      expect((await wflo(['run', path.join(FIXTURES, 'wait-then-exit.mjs'), '--db', db, '--', '10'], { env: { EXIT_WITH: '1' } })).exitCode).toBe(1);
+      const runId = readDb(db).runs[0]!.id;
+      const [a, b] = await Promise.all([1, 2].map(() => wflo(['resume', runId, '--db', db])));
+      const codes = [a!.exitCode, b!.exitCode].sort();
+      expect(codes).toEqual([0, 2]);
+      const refused = [a!, b!].find((r) => r.exitCode === 2)!;
+      expect(refused.stderr.trim()).toMatch(new RegExp(`^wflo: run ${runId} is (?:still|already) running \\(wflo pid \\d+\\); stop it before you resume it$`));
+      expect(readDb(db).runs[0]).toMatchObject({ status: 'completed' });
+    }
+  });
+});
