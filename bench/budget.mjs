@@ -16,7 +16,7 @@ import { buildBaseline, median, round, runNode, table, verdict } from './lib.mjs
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** main before the waiting queue and fitting (issue 6). */
-const BASELINE = 'd09af52';
+const BASELINE = process.env.BENCH_BASELINE ?? 'd09af52';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const LATENCY = { calls: 150, streams: 20, warmup: 20 };
 const TARGET = { minSequentialPct: 95, minBurstPct: 90, addedOverBaselineMs: 0.05 };
