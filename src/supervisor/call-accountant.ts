@@ -22,7 +22,7 @@ interface Call {
   arrivedAt: number;
   afterCheckpointSeq: number;
   /** The fewest output tokens worth sending when the call is fitted to the budget; null when it cannot be fitted. */
-  floor: number | null;
+  floor: (() => number) | null;
   /** The output limit per answer wflo set to fit the budget, or null. */
   cap: number | null;
 }
@@ -207,7 +207,7 @@ export class CallAccountant {
 
   private decided(call: Call, decision: Answer): SupervisorMessage {
     if (decision.kind === 'grant') return this.grant(call, decision);
-    return this.deny(call, 'budget_exceeded', budgetMessage(call.request.model, decision.refusal, call.floor));
+    return this.deny(call, 'budget_exceeded', budgetMessage(call.request.model, decision.refusal, call.floor?.() ?? null));
   }
 
   private grant(call: Call, decision: { held: Nano; cut: number | null }): SupervisorMessage {
