@@ -1,88 +1,105 @@
-/** When a circuit opens and how it recovers. */
-export interface CircuitOptions {
-  /** Consecutive failures that open the circuit. @default 5 */
+import { BreakerGate, DEFAULT_GATE, parseGateState, type Admission, type GateOptions, type GateState } from './breaker-gate.js';
+import { isTransientFailure } from './failures.js';
+
+/** When a circuit opens (on top of the gate's cooldown and probe timing). */
+export interface CircuitOptions extends GateOptions {
+  /** Failures in a row that open the circuit. @default 5 */
   consecutiveFailures: number;
-  /** Share of failures in the window that opens it (with at least minCalls calls). @default 0.5 */
+  /** Share of failed calls in the window above which it opens (with at least minCalls calls). @default 0.5 */
   errorRate: number;
-  /** @default 10 */
+  /** Calls the window must hold before the error rate counts. @default 10 */
   minCalls: number;
-  /** @default 60_000 */
+  /** How far back outcomes count; one exactly windowMs old is out. @default 60_000 */
   windowMs: number;
-  /** First wait before a probe; doubles each time the circuit opens again. @default 30_000 */
-  cooldownMs: number;
-  /** @default 300_000 */
-  maxCooldownMs: number;
 }
 
-export const DEFAULT_CIRCUIT: CircuitOptions = {
-  consecutiveFailures: 5, errorRate: 0.5, minCalls: 10, windowMs: 60_000, cooldownMs: 30_000, maxCooldownMs: 300_000,
-};
+export const DEFAULT_CIRCUIT: Readonly<CircuitOptions> = { ...DEFAULT_GATE, consecutiveFailures: 5, errorRate: 0.5, minCalls: 10, windowMs: 60_000 };
 
-/** A circuit's state as stored, so the next run (a later CI step) sees an outage still going on. */
-export type CircuitState =
-  | { state: 'closed'; outcomes: Array<[at: number, failed: boolean]>; streak: number; opens: number }
-  | { state: 'open'; until: number; opens: number }
-  | { state: 'half-open'; probeOut: boolean; opens: number };
-
-export type Admission = { allowed: true; probe: boolean } | { allowed: false; retryAt: number };
-
-/** Failures that say the provider is in trouble: server errors, rate limits, timeouts, broken connections. A request's own fault is not. */
-export function isCircuitFailure(httpStatus: number | null, errorCode: string | null): boolean {
-  if (httpStatus !== null && httpStatus > 0) return httpStatus >= 500 || httpStatus === 429 || httpStatus === 408;
-  return errorCode !== null;
+/** A circuit as stored, so the next run (a later CI step) sees an outage still going on. */
+export interface CircuitSnapshot {
+  gate: GateState;
+  /** Outcomes in the window while closed: [time, failed]. */
+  outcomes: Array<[at: number, failed: boolean]>;
+  /** Failures in a row. */
+  streak: number;
 }
 
 /**
- * One circuit (provider:model): closed while calls succeed; open after a run of failures or
- * a high error rate, refusing calls until a cooldown passes; then half-open, letting exactly
- * one probe through, whose success closes it and whose failure opens it again for longer.
+ * Failures that say the provider is in trouble: 5xx, 429, 408, timeouts and broken
+ * connections. A request's own fault (400, 401, 403, 404, 422) is not.
+ */
+export function isCircuitFailure(httpStatus: number | null, errorCode: string | null): boolean {
+  return isTransientFailure(httpStatus, errorCode);
+}
+
+/** The circuit a call belongs to: one per provider and model, as an outage is often one model's. */
+export function circuitKey(provider: string, model: string): string {
+  return `${provider}:${model}`;
+}
+
+/**
+ * One circuit: closed while calls succeed; open after a run of failures or a high error rate,
+ * refusing calls until a cooldown passes; then half-open, letting exactly one probe through.
  * Pure: time is passed in.
  */
 export class CircuitBreaker {
-  private s: CircuitState;
+  private readonly o: CircuitOptions;
+  private readonly gate: BreakerGate;
+  private outcomes: Array<[at: number, failed: boolean]>;
+  private streak: number;
 
-  constructor(private readonly o: CircuitOptions = DEFAULT_CIRCUIT, state?: CircuitState) {
-    this.s = state ?? { state: 'closed', outcomes: [], streak: 0, opens: 0 };
+  constructor(options: Partial<CircuitOptions> = {}, snapshot?: CircuitSnapshot) {
+    this.o = { ...DEFAULT_CIRCUIT, ...options };
+    this.gate = new BreakerGate(this.o, snapshot?.gate);
+    this.outcomes = snapshot?.outcomes.map(([at, failed]): [number, boolean] => [at, failed]) ?? [];
+    this.streak = snapshot?.streak ?? 0;
   }
 
-  get state(): CircuitState['state'] { return this.s.state; }
+  /** Restores a stored circuit; throws a TypeError when the value is not one. */
+  static fromJSON(value: unknown, options: Partial<CircuitOptions> = {}): CircuitBreaker {
+    if (value === null || typeof value !== 'object' || !('gate' in value) || !('outcomes' in value) || !('streak' in value)) throw new TypeError('circuit state: expected gate, outcomes and streak');
+    const { gate, outcomes, streak } = value;
+    if (!Array.isArray(outcomes) || !outcomes.every(isOutcome)) throw new TypeError('circuit state: outcomes must be [time, failed] pairs');
+    if (typeof streak !== 'number' || !Number.isInteger(streak) || streak < 0) throw new TypeError('circuit state: streak must be a count');
+    return new CircuitBreaker(options, { gate: parseGateState(gate), outcomes, streak });
+  }
 
-  /** May a call go now? While half-open, only the one probe. */
+  get state(): GateState['state'] { return this.gate.state; }
+
+  /** May a call go now? Open: no, until the cooldown ends. Half-open: only the one probe. */
   allow(now: number): Admission {
-    if (this.s.state === 'open') {
-      if (now < this.s.until) return { allowed: false, retryAt: this.s.until };
-      this.s = { state: 'half-open', probeOut: false, opens: this.s.opens };
-    }
-    if (this.s.state === 'half-open') {
-      if (this.s.probeOut) return { allowed: false, retryAt: now + this.o.cooldownMs };
-      this.s.probeOut = true;
-      return { allowed: true, probe: true };
-    }
-    return { allowed: true, probe: false };
+    return this.gate.allow(now);
   }
 
-  /** The outcome of a call that was allowed. */
-  record(now: number, failed: boolean): void {
-    if (this.s.state === 'half-open') {
-      if (failed) this.open(now, this.s.opens);
-      else this.s = { state: 'closed', outcomes: [], streak: 0, opens: this.s.opens };
+  /**
+   * The outcome of a call that was allowed. `probe` is what `allow` answered: outcomes of calls
+   * let through before the circuit opened may come back late, and must not close it.
+   */
+  record(now: number, failed: boolean, probe: boolean): void {
+    if (this.gate.state === 'half-open' && probe) {
+      if (failed) this.gate.open(now);
+      else this.gate.close();
       return;
     }
-    if (this.s.state === 'open') return;
-    const outcomes = [...this.s.outcomes.filter(([at]) => at > now - this.o.windowMs), [now, failed] as [number, boolean]];
-    const streak = failed ? this.s.streak + 1 : 0;
-    const failures = outcomes.filter(([, f]) => f).length;
-    if (streak >= this.o.consecutiveFailures || (outcomes.length >= this.o.minCalls && failures / outcomes.length > this.o.errorRate)) {
-      this.open(now, this.s.opens);
-      return;
+    if (this.gate.state !== 'closed') return;
+    this.outcomes = this.outcomes.filter(([at]) => at > now - this.o.windowMs);
+    this.outcomes.push([now, failed]);
+    this.streak = failed ? this.streak + 1 : 0;
+    const failures = this.outcomes.filter(([, f]) => f).length;
+    const rateTrips = this.outcomes.length >= this.o.minCalls && failures / this.outcomes.length > this.o.errorRate;
+    if (this.streak >= this.o.consecutiveFailures || rateTrips) {
+      // A closed circuit starts afresh: old failures must not trip it again at once.
+      this.gate.open(now);
+      this.outcomes = [];
+      this.streak = 0;
     }
-    this.s = { state: 'closed', outcomes, streak, opens: this.s.opens };
   }
 
-  toJSON(): CircuitState { return this.s; }
-
-  private open(now: number, opens: number): void {
-    const cooldown = Math.min(this.o.maxCooldownMs, this.o.cooldownMs * 2 ** opens);
-    this.s = { state: 'open', until: now + cooldown, opens: opens + 1 };
+  toJSON(): CircuitSnapshot {
+    return { gate: this.gate.toJSON(), outcomes: this.outcomes.map(([at, failed]): [number, boolean] => [at, failed]), streak: this.streak };
   }
+}
+
+function isOutcome(v: unknown): v is [number, boolean] {
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && Number.isFinite(v[0]) && typeof v[1] === 'boolean';
 }

@@ -1,4 +1,6 @@
 export { canonicalJson, fingerprintRequest, fingerprintToolCall } from './fingerprint.js';
 export { DEFAULT_LOOP_THRESHOLDS, LoopDetector, type Loop, type LoopThresholds, type Observation } from './loop-detector.js';
-export { CircuitBreaker, DEFAULT_CIRCUIT, isCircuitFailure, type Admission, type CircuitOptions, type CircuitState } from './circuit-breaker.js';
+export { DEFAULT_GATE, type Admission, type GateOptions, type GateState } from './breaker-gate.js';
+export { CircuitBreaker, DEFAULT_CIRCUIT, circuitKey, isCircuitFailure, type CircuitOptions, type CircuitSnapshot } from './circuit-breaker.js';
+export { BurnRateBreaker, DEFAULT_BURN_RATE, type BurnRateOptions, type BurnRateSnapshot } from './burn-rate-breaker.js';
 export { DEFAULT_RETRY, decideRetry, isTransient, parseRetryAfter, type AttemptOutcome, type RetryDecision, type RetryOptions } from './retry-policy.js';
