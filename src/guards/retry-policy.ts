@@ -1,52 +1,85 @@
+import { isTransientFailure } from './failures.js';
+
 /** How wflo retries transient failures. */
 export interface RetryOptions {
   /** Attempts in all, the first included. @default 3 */
   maxAttempts: number;
-  /** First backoff ceiling; doubles each attempt (full jitter: a random wait up to it). @default 500 */
+  /** Backoff ceiling after the first attempt; doubles with each attempt (full jitter: a random wait up to it). @default 500 */
   baseDelayMs: number;
-  /** No wait is longer; a retry-after beyond it is not waited for. @default 20_000 */
+  /** No wait is longer; a retry-after beyond it is not waited for at all. @default 20_000 */
   maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 20_000 };
+export const DEFAULT_RETRY: Readonly<RetryOptions> = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 20_000 };
 
 /** What a failed attempt ended with. */
 export interface AttemptOutcome {
+  /** The response status; null when no response came. */
   httpStatus: number | null;
-  /** A network error code (ECONNRESET, a timeout), when there was no response. */
+  /** A network error code (ECONNRESET, UND_ERR_HEADERS_TIMEOUT…), when the attempt broke. */
   errorCode: string | null;
-  /** The response's retry-after header, if any. */
+  /** The `retry-after` header: seconds or an HTTP date. */
   retryAfter: string | null;
+  /** The `retry-after-ms` header OpenAI sends beside it, more precise, so preferred. */
+  retryAfterMs: string | null;
 }
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: string };
 
-const TRANSIENT_CODES = /^(?:ECONNRESET|ETIMEDOUT|EPIPE|ECONNREFUSED|EAI_AGAIN|UND_ERR_(?:SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT))$/;
-
-/** Failures worth another attempt: rate limits, server errors, timeouts, broken connections. */
-export function isTransient(o: AttemptOutcome): boolean {
-  if (o.httpStatus !== null && o.httpStatus > 0) return o.httpStatus === 429 || o.httpStatus === 408 || o.httpStatus >= 500;
-  return o.errorCode !== null && TRANSIENT_CODES.test(o.errorCode);
-}
-
-/** retry-after as milliseconds from now: seconds, or an HTTP date (a date in the past is 0). Null when absent or unreadable. */
-export function parseRetryAfter(header: string | null, now: number): number | null {
-  if (header === null || header.trim() === '') return null;
-  if (/^\s*\d+(?:\.\d+)?\s*$/.test(header)) return Math.ceil(Number(header) * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
+/** Whether an attempt failed for a reason that may pass: 408, 429, 5xx, a broken connection, a timeout. */
+export function isTransient(outcome: AttemptOutcome): boolean {
+  return isTransientFailure(outcome.httpStatus, outcome.errorCode);
 }
 
 /**
- * Whether attempt `attempt` (1-based) is followed by another, and after how long: exponential
- * backoff with full jitter (`random` in [0, 1) is passed in), never sooner than retry-after.
+ * `retry-after` as milliseconds from `now`: delta-seconds, or an HTTP date (a date already
+ * past is 0). Null when absent or unreadable, so the backoff alone decides.
  */
-export function decideRetry(attempt: number, outcome: AttemptOutcome, now: number, random: () => number, o: RetryOptions = DEFAULT_RETRY): RetryDecision {
-  if (!isTransient(outcome)) return { retry: false, reason: `not transient (${outcome.httpStatus ?? outcome.errorCode ?? 'unknown'})` };
-  if (attempt >= o.maxAttempts) return { retry: false, reason: `gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}` };
-  const asked = parseRetryAfter(outcome.retryAfter, now);
-  if (asked !== null && asked > o.maxDelayMs) return { retry: false, reason: `the provider asked to wait ${asked} ms, more than the ${o.maxDelayMs} ms allowed` };
-  const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
-  const jittered = Math.floor(random() * ceiling);
-  return { retry: true, delayMs: Math.min(o.maxDelayMs, Math.max(asked ?? 0, jittered)) };
+export function parseRetryAfter(header: string | null, now: number): number | null {
+  const text = header?.trim() ?? '';
+  if (text === '') return null;
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  // Only something that names a day or month is read as a date: Date.parse takes "-1" or "7 7" as years.
+  if (!/[a-z]{3}/i.test(text)) return null;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+function parseRetryAfterMs(header: string | null): number | null {
+  const text = header?.trim() ?? '';
+  return /^\d+(?:\.\d+)?$/.test(text) ? Math.ceil(Number(text)) : null;
+}
+
+/**
+ * Decides whether a failed attempt is followed by another, and after how long: exponential
+ * backoff with full jitter (AWS's "Exponential Backoff and Jitter": a uniform wait up to the
+ * ceiling, so clients that failed together do not retry together), never sooner than the
+ * provider's retry-after. Pure: the random source is passed in, time is passed to `decide`.
+ */
+export class RetryPolicy {
+  private readonly o: RetryOptions;
+
+  /** @param random uniform in [0, 1); Math.random at the outer edge, a fixed sequence in tests. */
+  constructor(private readonly random: () => number, options: Partial<RetryOptions> = {}) {
+    this.o = { ...DEFAULT_RETRY, ...options };
+  }
+
+  /** @param attempt the attempt that just failed, counting from 1. */
+  decide(attempt: number, outcome: AttemptOutcome, now: number): RetryDecision {
+    if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt counts from 1, not ${attempt}`);
+    if (!isTransient(outcome)) return { retry: false, reason: `not transient (${describe(outcome)})` };
+    if (attempt >= this.o.maxAttempts) return { retry: false, reason: `gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} (${describe(outcome)})` };
+    const asked = parseRetryAfterMs(outcome.retryAfterMs) ?? parseRetryAfter(outcome.retryAfter, now);
+    if (asked !== null && asked > this.o.maxDelayMs) {
+      return { retry: false, reason: `the provider asked to wait ${asked} ms, more than the ${this.o.maxDelayMs} ms allowed` };
+    }
+    const ceiling = Math.min(this.o.maxDelayMs, this.o.baseDelayMs * 2 ** (attempt - 1));
+    const jittered = Math.floor(this.random() * ceiling);
+    return { retry: true, delayMs: Math.max(asked ?? 0, jittered) };
+  }
+}
+
+function describe(o: AttemptOutcome): string {
+  if (o.httpStatus !== null && o.httpStatus > 0) return `HTTP ${o.httpStatus}`;
+  return o.errorCode ?? 'no status, no error code';
 }
