@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseBudget, resolveRunOptions } from '../config/run-options.js';
 import { UsageError } from '../errors.js';
 import { RunStore } from '../store/run-store.js';
+import { asStoreError } from '../store/store-failure.js';
 import type { CliContext } from './context.js';
 import { executeRun } from './run.js';
 import { openExistingStore, requireStopped, unknownRun } from './run-lookup.js';
@@ -27,6 +28,8 @@ export async function resumeCommand(runId: string, flags: ResumeFlags, ctx: CliC
   let run;
   try {
     run = new RunStore(db).getRun(runId);
+  } catch (err) {
+    throw asStoreError(dbPath, err);
   } finally {
     db.close();
   }

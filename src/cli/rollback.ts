@@ -3,12 +3,13 @@ import { CheckpointStore } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
 import type { CliContext } from './context.js';
 import { openExistingStore, requireStopped } from './run-lookup.js';
+import { asStoreError } from '../store/store-failure.js';
 
 export interface RollbackFlags { db?: string; json?: boolean }
 
 /** `wflo rollback <checkpoint-id>`: the checkpoint becomes its run's head; what came after is kept, superseded. */
 export function rollbackCommand(checkpointId: string, flags: RollbackFlags, ctx: CliContext): number {
-  const { db } = openExistingStore(ctx, flags.db);
+  const { db, path: dbPath } = openExistingStore(ctx, flags.db);
   try {
     const checkpoints = new CheckpointStore(db);
     const checkpoint = checkpoints.get(checkpointId);
@@ -27,6 +28,8 @@ export function rollbackCommand(checkpointId: string, flags: RollbackFlags, ctx:
         + `${superseded} later checkpoint${superseded === 1 ? '' : 's'} superseded.\ncontinue with: wflo resume ${run.id}\n`);
     }
     return 0;
+  } catch (err) {
+    throw asStoreError(dbPath, err);
   } finally {
     db.close();
   }
