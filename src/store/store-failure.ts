@@ -24,5 +24,5 @@ export function storeFailureReason(err: unknown): string {
  */
 export function asStoreError(file: string, err: unknown): unknown {
   if (err instanceof StoreError || !FILE_CODES.test(sqliteCode(err) ?? '')) return err;
-  return new StoreError(file, `cannot read wflo database ${file}: ${storeFailureReason(err)}`, { cause: err });
+  return new StoreError(file, `cannot use wflo database ${file}: ${storeFailureReason(err)}`, { cause: err });
 }
