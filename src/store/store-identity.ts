@@ -62,7 +62,8 @@ function lookInside(file: string): Verdict {
  */
 function identify(file: string): Verdict {
   const header = readHeader(file);
-  if (!header) return { kind: 'foreign', why: 'it is not a SQLite database' };
+  // Not SQLite at all: a store whose first page was destroyed looks the same, so say what SQLite would.
+  if (!header) throw new Error('file is not a database');
   const wal = `${file}-wal`;
   if (fs.existsSync(wal) && fs.statSync(wal).size > 0) return lookInside(file);
   const appId = header.readInt32BE(68);
