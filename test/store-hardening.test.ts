@@ -35,20 +35,31 @@ describe('the store is the user\'s alone', () => {
     const db = path.join(dir, 'wflo.db');
     const secret = 'abcdefghijklmnopqrstuvwx1234';
     const key = `sk-proj-${secret}`;
-    const result = await wflo(['run', path.join(FIXTURES, 'secrets.mjs'), '--db', db, '--', `OPENAI_API_KEY=${key}`, `x\n${key}`, '--token=hunter2', 'topic'],
-      { env: { TEST_KEY: key } });
-    expect(result.exitCode).toBe(0);
-    for (const suffix of ['', '-wal', '-shm']) {
-      if (fs.existsSync(`${db}${suffix}`)) expect(fs.readFileSync(`${db}${suffix}`).includes(secret)).toBe(false);
-    }
-    expect(readDb(db).runs[0]?.id).toMatch(/^run-/);
-    const check = new (sqlite())(db, { readonly: true });
+    const args = [`OPENAI_API_KEY=${key}`, `x\n${key}`, `a\t_${key}`, '--token=hunter2', '--api-key', key, '--password', 'hunter2', 'topic'];
+    expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
+    // A reader kept open keeps the WAL and shared memory (with the run's pages) for the grep after wflo exits.
+    const reader = new (sqlite())(db, { readonly: true });
     try {
-      const args = JSON.parse((check.prepare('SELECT args FROM runs').get() as { args: string }).args) as string[];
-      expect(args).toEqual(['OPENAI_API_KEY=[REDACTED]', 'x\n[REDACTED]', '--token=[REDACTED]', 'topic']);
+      reader.prepare('SELECT COUNT(*) FROM runs').get();
+      const result = await wflo(['run', path.join(FIXTURES, 'secrets.mjs'), '--db', db, '--', ...args], { env: { TEST_KEY: key } });
+      expect(result.exitCode).toBe(0);
+      expect(fs.statSync(`${db}-wal`).size).toBeGreaterThan(0);
+      for (const suffix of ['', '-wal', '-shm']) expect([suffix, fs.readFileSync(`${db}${suffix}`).includes(secret)]).toEqual([suffix, false]);
+      const stored = JSON.parse((reader.prepare('SELECT args FROM runs ORDER BY started_at DESC LIMIT 1').get() as { args: string }).args) as string[];
+      expect(stored).toEqual(['OPENAI_API_KEY=[REDACTED]', 'x\n[REDACTED]', 'a\t_[REDACTED]', '--token=[REDACTED]', '--api-key', '[REDACTED]', '--password', '[REDACTED]', 'topic']);
+      // Stored whole (not deflated), so the grep above saw the checkpoint's bytes.
+      expect(reader.prepare('SELECT deflated FROM checkpoints').get()).toEqual({ deflated: 0 });
     } finally {
-      check.close();
+      reader.close();
     }
+    const runId = readDb(db).runs[1]!.id;
+    const checkpoints = JSON.parse((await wflo(['checkpoints', runId, '--db', db, '--json'])).stdout) as Array<{ id: string }>;
+    const shown = await wflo(['checkpoints', 'show', checkpoints[0]!.id, '--db', db]);
+    expect(JSON.parse(shown.stdout)).toEqual({
+      notes: 'line one\n[REDACTED]', env: { token: '\t[REDACTED]' }, list: ['OPENAI_[REDACTED]'], assign: 'OPENAI_API_KEY=[REDACTED]',
+      auth: 'headers:\nAuthorization: [REDACTED]', byKey: { '\n[REDACTED]': 1 },
+      args: ['OPENAI_API_KEY=[REDACTED]', 'x\n[REDACTED]', 'a\t_[REDACTED]', '--token=hunter2', '--api-key', '[REDACTED]', '--password', 'hunter2', 'topic'],
+    });
   });
 });
 
