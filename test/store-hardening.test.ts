@@ -63,6 +63,24 @@ describe('the store is the user\'s alone', () => {
   });
 });
 
+describe('a resumed run whose arguments were stored redacted', () => {
+  it('is refused in one line unless the arguments are given again, and then the script gets them', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'wflo.db');
+    const out = path.join(dir, 'args.json');
+    const args = ['--api-key', 'hunter2-is-my-password', 'topic'];
+    expect((await wflo(['run', path.join(FIXTURES, 'print-args.mjs'), '--db', db, '--', ...args], { env: { ARGS_OUT: out, EXIT_WITH: '1' } })).exitCode).toBe(1);
+    const runId = readDb(db).runs[0]!.id;
+    const refused = await wflo(['resume', runId, '--db', db], { env: { ARGS_OUT: out } });
+    expect([refused.exitCode, refused.stderr]).toEqual([2,
+      `wflo: run ${runId} was started with secrets in its arguments, stored redacted; pass them again: wflo resume ${runId} -- <args>`]);
+    fs.rmSync(out);
+    expect((await wflo(['resume', runId, '--db', db, '--', ...args], { env: { ARGS_OUT: out } })).exitCode).toBe(0);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toEqual(args);
+    expect(readDb(db).runs[0]).toMatchObject({ status: 'completed' });
+  });
+});
+
 describe('files that are not wflo stores', () => {
   it('a foreign SQLite file is refused by every command with one line, exit 2, and left byte-identical', async () => {
     const dir = tempDir();
