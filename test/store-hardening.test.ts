@@ -30,6 +30,24 @@ describe('the store is the user\'s alone', () => {
     }
   });
 
+  it('a --db in a directory of the user\'s: the directory keeps its mode, an older 0644 database and its WAL and SHM become 0600', async () => {
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o755);
+    const db = path.join(dir, 'mine.db');
+    const old = new (sqlite())(db);
+    old.close();
+    fs.chmodSync(db, 0o644);
+    const reader = new (sqlite())(db, { readonly: true });
+    try {
+      expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
+      reader.prepare('SELECT COUNT(*) FROM runs').get();
+      expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
+      expect([mode(dir), mode(db), mode(`${db}-wal`), mode(`${db}-shm`)]).toEqual(['755', '600', '600', '600']);
+    } finally {
+      reader.close();
+    }
+  });
+
   it('keys after \\n, \\t, _ and = in checkpoint states and script arguments never reach the db, WAL or SHM bytes', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'wflo.db');
@@ -131,9 +149,17 @@ describe('bounds and leftovers', () => {
       expect(result.exitCode).toBe(2);
       expect(result.stderr.trim()).toBe(`wflo: --grace must be a whole number of milliseconds from 0 to 3600000 (one hour), got "${grace}"`);
     }
-    const dir = tempDir();
-    fs.writeFileSync(path.join(dir, 'wflo.config.json'), JSON.stringify({ graceMs: 1e9 }));
-    expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs')], { cwd: dir })).exitCode).toBe(2);
+    const db = path.join(tempDir(), 'w.db');
+    expect((await wflo(['run', path.join(FIXTURES, 'wait-then-exit.mjs'), '--db', db, '--', '10'], { env: { EXIT_WITH: '1' } })).exitCode).toBe(1);
+    const resumed = await wflo(['resume', readDb(db).runs[0]!.id, '--grace', '1e30', '--db', db]);
+    expect([resumed.exitCode, resumed.stderr]).toEqual([2, 'wflo: --grace must be a whole number of milliseconds from 0 to 3600000 (one hour), got "1e30"']);
+    expect(readDb(db).runs[0]).toMatchObject({ status: 'failed' });
+    for (const [graceMs, why] of [[1e9, 'must be <= 3600000'], [1.5, 'must be integer']] as const) {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, 'wflo.config.json'), JSON.stringify({ graceMs }));
+      const result = await wflo(['run', path.join(FIXTURES, 'plain.mjs')], { cwd: dir });
+      expect([result.exitCode, result.stderr]).toEqual([2, `wflo: ${path.join(dir, 'wflo.config.json')}: graceMs ${why}`]);
+    }
   });
 
   it('the socket of a SIGKILLed wflo is swept at the next start; sockets live in a private per-user directory', async () => {
@@ -155,12 +181,13 @@ describe('bounds and leftovers', () => {
   });
 
   it('two resumes of the same run started at once: exactly one runs, the other is refused with one line', async () => {
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 4; round++) {
       const dir = tempDir();
       const db = path.join(dir, 'wflo.db');
       expect((await wflo(['run', path.join(FIXTURES, 'wait-then-exit.mjs'), '--db', db, '--', '10'], { env: { EXIT_WITH: '1' } })).exitCode).toBe(1);
       const runId = readDb(db).runs[0]!.id;
-      const [a, b] = await Promise.all([1, 2].map(() => wflo(['resume', runId, '--db', db])));
+      // Each attempt runs 1.5 s (arguments given again), so the two overlap however their starts are spread.
+      const [a, b] = await Promise.all([1, 2].map(() => wflo(['resume', runId, '--db', db, '--', '1500'])));
       const codes = [a!.exitCode, b!.exitCode].sort();
       expect(codes).toEqual([0, 2]);
       const refused = [a!, b!].find((r) => r.exitCode === 2)!;
