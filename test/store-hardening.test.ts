@@ -116,11 +116,14 @@ describe('files that are not wflo stores', () => {
     expect(fs.readdirSync(dir)).toEqual(['app.db']);
   });
 
-  it('a read-only command on a missing db creates nothing', async () => {
+  it('a command other than run on a missing db: one line, exit 2, and nothing created (not even .wflo/)', async () => {
     const dir = tempDir();
-    const result = await wflo(['status', '--db', path.join(dir, 'none.db')]);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    for (const args of [['status'], ['status', 'run-x'], ['checkpoints', 'run-x'], ['checkpoints', 'show', 'cp-x'], ['rollback', 'cp-x'], ['resume', 'run-x']]) {
+      const named = await wflo([...args, '--db', path.join(dir, 'none.db')]);
+      expect([named.exitCode, named.stderr]).toEqual([2, `wflo: no wflo database at ${path.join(dir, 'none.db')} (run \`wflo run\` first, or pass --db)`]);
+      const fallback = await wflo(args, { cwd: dir });
+      expect([fallback.exitCode, fallback.stderr]).toEqual([2, `wflo: no wflo database at ${path.join(dir, '.wflo', 'wflo.db')} (run \`wflo run\` first, or pass --db)`]);
+    }
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
