@@ -4,9 +4,9 @@ import { UsageError } from '../errors.js';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import { CheckpointStore, type CheckpointRecord } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
+import { asStoreError } from '../store/store-failure.js';
 import type { CliContext } from './context.js';
 import { openExistingStore, unknownRun } from './run-lookup.js';
-import { asStoreError } from '../store/store-failure.js';
 
 export interface CheckpointsFlags { json?: boolean; db?: string }
 

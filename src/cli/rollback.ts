@@ -1,9 +1,9 @@
 import { UsageError } from '../errors.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
+import { asStoreError } from '../store/store-failure.js';
 import type { CliContext } from './context.js';
 import { openExistingStore, requireStopped } from './run-lookup.js';
-import { asStoreError } from '../store/store-failure.js';
 
 export interface RollbackFlags { db?: string; json?: boolean }
 

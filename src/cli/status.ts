@@ -5,11 +5,11 @@ import { UsageError } from '../errors.js';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
+import { asStoreError } from '../store/store-failure.js';
 import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
 import { budgetUsedPct } from '../ui/describe.js';
 import type { CliContext } from './context.js';
 import { openExistingStore, shownStatus, unknownRun } from './run-lookup.js';
-import { asStoreError } from '../store/store-failure.js';
 
 export interface StatusFlags { json?: boolean; db?: string; limit?: string }
 
