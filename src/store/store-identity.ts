@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { StoreError } from '../errors.js';
 import { WFLO_APPLICATION_ID } from './migrations.js';
-import { BUSY_TIMEOUT_MS } from './store-failure.js';
+import { BUSY_TIMEOUT_MS, storeFailureReason } from './store-failure.js';
 import { sqlite } from './sqlite.js';
 
 
@@ -15,10 +15,6 @@ const LEGACY_TABLES: ReadonlyMap<number, readonly string[]> = new Map([
 const MAGIC = 'SQLite format 3\0';
 
 type Verdict = { kind: 'wflo' } | { kind: 'empty' } | { kind: 'foreign'; why: string };
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** The 100-byte SQLite header, or null for a file too short or without the SQLite magic. */
 function readHeader(file: string): Buffer | null {
@@ -97,7 +93,7 @@ export function requireWfloStore(file: string, options: { create: boolean }): vo
   try {
     verdict = identify(file);
   } catch (err) {
-    throw new StoreError(file, `cannot open wflo database ${file}: ${describe(err)}`, { cause: err });
+    throw new StoreError(file, `cannot open wflo database ${file}: ${storeFailureReason(err)}`, { cause: err });
   }
   if (verdict.kind === 'wflo' || (verdict.kind === 'empty' && options.create)) return;
   const why = verdict.kind === 'foreign' ? verdict.why : 'it is an empty database';
