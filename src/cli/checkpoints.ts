@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import { CheckpointStore, type CheckpointRecord } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
+import { asStoreError } from '../store/store-failure.js';
 import type { CliContext } from './context.js';
 import { openExistingStore, unknownRun } from './run-lookup.js';
 
@@ -19,7 +20,7 @@ function sizeText(bytes: number): string {
 
 /** `wflo checkpoints <run-id>`: the run's checkpoints in order, with spend so far and status. */
 export function checkpointsCommand(runId: string, flags: CheckpointsFlags, ctx: CliContext): number {
-  const { db } = openExistingStore(ctx, flags.db);
+  const { db, path: dbPath } = openExistingStore(ctx, flags.db);
   try {
     const run = new RunStore(db).getRun(runId);
     if (!run) throw unknownRun(runId);
@@ -40,6 +41,8 @@ export function checkpointsCommand(runId: string, flags: CheckpointsFlags, ctx: 
     }
     ctx.stdout.write(`${table.toString()}\n`);
     return 0;
+  } catch (err) {
+    throw asStoreError(dbPath, err);
   } finally {
     db.close();
   }
@@ -47,12 +50,14 @@ export function checkpointsCommand(runId: string, flags: CheckpointsFlags, ctx: 
 
 /** `wflo checkpoints show <checkpoint-id>`: the saved state as JSON. */
 export function showCheckpointCommand(checkpointId: string, flags: CheckpointsFlags, ctx: CliContext): number {
-  const { db } = openExistingStore(ctx, flags.db);
+  const { db, path: dbPath } = openExistingStore(ctx, flags.db);
   try {
     const store = new CheckpointStore(db);
     if (!store.get(checkpointId)) throw new UsageError(`no checkpoint with id "${checkpointId}" (see \`wflo checkpoints <run-id>\`)`);
     ctx.stdout.write(`${JSON.stringify(JSON.parse(store.state(checkpointId)), null, 2)}\n`);
     return 0;
+  } catch (err) {
+    throw asStoreError(dbPath, err);
   } finally {
     db.close();
   }

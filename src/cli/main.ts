@@ -61,6 +61,7 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
   cli.command('resume')
     .description('relaunch a run\'s script and arguments, continuing from its head checkpoint; calls it repeats after that checkpoint are replayed, not paid again')
     .argument('<run-id>', 'a run id from `wflo status`')
+    .argument('[args...]', 'the script\'s arguments for this attempt, after -- (needed when they were stored with secrets redacted)')
     .option('--budget <usd>', 'a new budget for the whole run (what it has spent stays spent)')
     .option('--replay', 'after a rollback, also replay the calls of the abandoned timeline')
     .option('--no-journal', 'keep no copy of LLM responses in this attempt')
@@ -70,8 +71,8 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--node <path>', 'the node binary to run the script with')
     .option('--no-fit', 'refuse a call the budget cannot cover whole, instead of lowering its output limit to fit')
     .option('--fit-floor <tokens>', 'fewest output tokens per answer worth sending when fitting a call to the budget (default 256)')
-    .action(async (runId: string, flags: ResumeFlags, command: Command) => {
-      setCode(await resumeCommand(runId, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit) }, ctx));
+    .action(async (runId: string, args: string[], flags: ResumeFlags, command: Command) => {
+      setCode(await resumeCommand(runId, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit) }, ctx));
     });
 
   cli.command('status')

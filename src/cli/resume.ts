@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import { parseBudget, resolveRunOptions } from '../config/run-options.js';
 import { UsageError } from '../errors.js';
+import { hasRedacted } from '../protocol/redact.js';
 import { RunStore } from '../store/run-store.js';
+import { asStoreError } from '../store/store-failure.js';
 import type { CliContext } from './context.js';
 import { executeRun } from './run.js';
 import { openExistingStore, requireStopped, unknownRun } from './run-lookup.js';
@@ -19,21 +21,27 @@ export interface ResumeFlags {
 }
 
 /**
- * `wflo resume <run-id>`: relaunches the run's script and arguments in the current environment.
- * The run's budget covers all its attempts; `lastCheckpoint()` returns its head.
+ * `wflo resume <run-id> [-- args…]`: relaunches the run's script and arguments (or the ones given)
+ * in the current environment. The run's budget covers all its attempts; `lastCheckpoint()` returns its head.
  */
-export async function resumeCommand(runId: string, flags: ResumeFlags, ctx: CliContext): Promise<number> {
+export async function resumeCommand(runId: string, args: string[], flags: ResumeFlags, ctx: CliContext): Promise<number> {
   const { db, path: dbPath } = openExistingStore(ctx, flags.db);
   let run;
   try {
     run = new RunStore(db).getRun(runId);
+  } catch (err) {
+    throw asStoreError(dbPath, err);
   } finally {
     db.close();
   }
   if (!run) throw unknownRun(runId);
   requireStopped(run, 'resume it');
   const cwd = fs.existsSync(run.cwd) ? run.cwd : ctx.cwd;
-  const options = resolveRunOptions(run.script, run.args, {
+  // Secrets were never stored: the script would get "[REDACTED]" in their place.
+  if (args.length === 0 && hasRedacted(run.args)) {
+    throw new UsageError(`run ${run.id} was started with secrets in its arguments, stored redacted; pass them again: wflo resume ${run.id} -- <args>`);
+  }
+  const options = resolveRunOptions(run.script, args.length > 0 ? args : run.args, {
     onBudget: run.onBudget, simulate: run.simulated, db: dbPath, report: flags.report, grace: flags.grace, node: flags.node,
     journal: flags.journal ?? run.journal, fit: flags.fit, fitFloor: flags.fitFloor,
   }, cwd, ctx.env);

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
+import { asStoreError } from '../store/store-failure.js';
 import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
 import { budgetUsedPct } from '../ui/describe.js';
 import type { CliContext } from './context.js';
@@ -89,7 +90,7 @@ function detail(run: RunRecord, byModel: ModelBreakdown[], history: RunHistory, 
 export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx: CliContext): number {
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, got "${flags.limit}"`);
-  const { db } = openExistingStore(ctx, flags.db);
+  const { db, path: dbPath } = openExistingStore(ctx, flags.db);
   try {
     const store = new RunStore(db);
     if (runId === undefined) {
@@ -112,6 +113,8 @@ export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx
     };
     ctx.stdout.write(flags.json ? `${JSON.stringify({ ...runJson(run, byModel), ...history }, null, 2)}\n` : `${detail(run, byModel, history, ctx)}\n`);
     return 0;
+  } catch (err) {
+    throw asStoreError(dbPath, err);
   } finally {
     db.close();
   }

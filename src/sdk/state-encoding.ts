@@ -1,6 +1,6 @@
 import { CheckpointStateError } from './errors.js';
 
-import { redact, REDACTED } from '../protocol/redact.js';
+import { redact, redactJson, REDACTED } from '../protocol/redact.js';
 
 export { REDACTED };
 
@@ -109,11 +109,12 @@ export interface EncodedState {
 
 /**
  * Serialises, checks and redacts a state. Given the previous state's key texts, unchanged
- * keys reuse their redacted text: the work that grows with the state is one JSON.stringify.
+ * keys reuse their redacted text: the work that grows with the state is one JSON.stringify
+ * and one scan for key-shaped text (only a value holding one is decoded and redacted).
  */
 export function encodeState(state: unknown, previous?: { raw: Map<string, { value: unknown; text: string }>; keys: Map<string, string> }): EncodedState {
   if (state === null || typeof state !== 'object' || Array.isArray(state) || !isPlainObject(state)) {
-    return { json: redact(stringifyData(state, 'state')), raw: null, keys: null };
+    return { json: redactJson(stringifyData(state, 'state')), raw: null, keys: null };
   }
   const raw = new Map<string, { value: unknown; text: string }>();
   const keys = new Map<string, string>();
@@ -124,10 +125,10 @@ export function encodeState(state: unknown, previous?: { raw: Map<string, { valu
     // A primitive that is the same as last time needs no work; objects may have changed inside.
     const same = before !== undefined && (typeof value !== 'object' || value === null) && Object.is(before.value, value);
     const text = same ? before.text : stringifyData(value, /^[A-Za-z_$][\w$]*$/.test(key) ? `state.${key}` : `state[${JSON.stringify(key)}]`);
-    const stored = before?.text === text ? (previous?.keys.get(key) ?? redact(text)) : redact(text);
+    const stored = before?.text === text ? (previous?.keys.get(key) ?? redactJson(text)) : redactJson(text);
     raw.set(key, { value, text });
     keys.set(key, stored);
-    parts.push(`${redact(JSON.stringify(key))}:${stored}`);
+    parts.push(`${JSON.stringify(redact(key))}:${stored}`);
   }
   return { json: `{${parts.join(',')}}`, raw, keys };
 }
@@ -138,9 +139,9 @@ export function deltaJson(before: Map<string, string>, after: Map<string, string
   const del: string[] = [];
   let size = 0;
   for (const [key, text] of after) {
-    if (before.get(key) !== text) { set.push(`${redact(JSON.stringify(key))}:${text}`); size += text.length; }
+    if (before.get(key) !== text) { set.push(`${JSON.stringify(redact(key))}:${text}`); size += text.length; }
   }
-  for (const key of before.keys()) if (!after.has(key)) del.push(redact(JSON.stringify(key)));
+  for (const key of before.keys()) if (!after.has(key)) del.push(JSON.stringify(redact(key)));
   if (size * 2 > fullSize) return null;
   return `{"set":{${set.join(',')}},"del":[${del.join(',')}]}`;
 }

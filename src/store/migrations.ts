@@ -1,3 +1,6 @@
+/** `PRAGMA application_id` of a wflo store: "wflo" in ASCII. Never changes (migration 4 writes it). */
+export const WFLO_APPLICATION_ID = 0x77666c6f;
+
 /**
  * Schema migrations, applied in order; PRAGMA user_version records how many have run.
  * Never edit a migration that has shipped: add a new one.
@@ -95,4 +98,6 @@ export const MIGRATIONS: readonly string[] = [
      tokens INTEGER NOT NULL,
      PRIMARY KEY (run_id, ref)
    ) WITHOUT ROWID;`,
+  // Marks the file as a wflo store, so commands can refuse other SQLite files without touching them.
+  `PRAGMA application_id = ${WFLO_APPLICATION_ID};`,
 ];

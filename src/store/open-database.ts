@@ -3,20 +3,20 @@ import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqlite } from './sqlite.js';
-import { makeStoreFilesPrivate, prepareStoreDir, requireWfloStore } from './store-files.js';
+import { BUSY_TIMEOUT_MS, storeFailureReason } from './store-failure.js';
+import { makeStoreFilesPrivate, prepareStoreDir } from './store-files.js';
+import { requireWfloStore } from './store-identity.js';
 
-/** Another wflo writing the same store (a concurrent run) is waited for this long before giving up. */
-const BUSY_TIMEOUT_MS = 5000;
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function migrate(db: Database.Database): void {
+/** The schema version, refusing one from a newer wflo before anything (even the journal mode) is written. */
+function schemaVersion(db: Database.Database): number {
   const version = Number(db.pragma('user_version', { simple: true }));
   if (version > MIGRATIONS.length) {
     throw new Error(`it was written by a newer wflo (schema ${version}, this wflo knows ${MIGRATIONS.length})`);
   }
+  return version;
+}
+
+function migrate(db: Database.Database, version: number): void {
   for (let next = version; next < MIGRATIONS.length; next++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[next] ?? '');
@@ -40,16 +40,18 @@ export function openDatabase(file: string, options: { create: boolean }): Databa
   const umask = process.umask(0o077);
   try {
     if (options.create) prepareStoreDir(file);
+    // The busy timeout is set at open: an ordinary concurrent writer (another run) is waited for, not failed on.
     db = new (sqlite())(file, { fileMustExist: !options.create, timeout: BUSY_TIMEOUT_MS });
+    const version = schemaVersion(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    migrate(db, version);
     makeStoreFilesPrivate(file);
     return db;
   } catch (err) {
     db?.close();
-    throw new StoreError(file, `cannot open wflo database ${file}: ${describe(err)}`, { cause: err });
+    throw new StoreError(file, `cannot open wflo database ${file}: ${storeFailureReason(err)}`, { cause: err });
   } finally {
     process.umask(umask);
   }

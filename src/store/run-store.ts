@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Nano } from '../ledger/money.js';
 import { UsageError } from '../errors.js';
-import { redactArgument } from '../protocol/redact.js';
+import { redactArguments } from '../protocol/redact.js';
 import { isProcessAlive } from './process-alive.js';
 import type { CallSettlement, ModelBreakdown, NewCall, RunRecord, RunStatus } from './types.js';
 
@@ -72,7 +72,7 @@ export class RunStore {
 
   createRun(run: Omit<RunRecord, 'llmCalls' | 'endedAt' | 'exitCode' | 'error' | 'attempts' | 'headCheckpoint'>): void {
     this.db.prepare(`INSERT INTO runs (id, script, args, cwd, status, budget_nano, spent_nano, on_budget, simulated, supervisor_pid, started_at, journal)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(run.args.map(redactArgument)), run.cwd, run.status,
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(redactArguments(run.args)), run.cwd, run.status,
       run.budgetNano, run.spentNano, run.onBudget, run.simulated ? 1 : 0, run.supervisorPid, run.startedAt, run.journal ? 1 : 0);
   }
 

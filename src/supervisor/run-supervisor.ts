@@ -8,6 +8,7 @@ import { startFakeProvider, type FakeProvider } from '../simulator/server.js';
 import type { CheckpointStore } from '../store/checkpoint-store.js';
 import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
+import { storeFailureReason } from '../store/store-failure.js';
 import type { RunStatus } from '../store/types.js';
 import type { SupervisorMessage } from '../protocol/messages.js';
 import type { Reporter, RunSummary } from '../ui/reporter.js';
@@ -83,8 +84,7 @@ function startAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: Resu
     return beginAttempt(o, ctx, resume, startedAt);
   } catch (err) {
     if (err instanceof WfloError) throw err;
-    const why = err instanceof Error ? err.message : String(err);
-    throw new StoreError(o.dbPath, `cannot start a run in ${o.dbPath}: ${why}${/locked|busy/i.test(why) ? ' (another process held it for more than 5 s)' : ''}`, { cause: err });
+    throw new StoreError(o.dbPath, `cannot start a run in ${o.dbPath}: ${storeFailureReason(err)}`, { cause: err });
   }
 }
 
