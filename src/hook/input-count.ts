@@ -1,10 +1,9 @@
 import type { LlmRequest } from './providers/types.js';
-import { loadTokenBound } from './lazy-token-bound.js';
-import { encodingOf } from './token-bound.js';
+import { hasKnownEncoding, loadTokenBound } from './lazy-token-bound.js';
 
 /** Whether wflo can count this request's input tokens exactly (cheap: no tokenizer is loaded). */
 export function canCount(request: LlmRequest): boolean {
-  return request.provider === 'openai' && encodingOf(request.model) !== null;
+  return request.provider === 'openai' && hasKnownEncoding(request.model);
 }
 
 /**
@@ -14,7 +13,7 @@ export function canCount(request: LlmRequest): boolean {
 export function countInput(request: LlmRequest): number | null {
   if (!canCount(request) || request.endpoint === 'messages') return null;
   try {
-    return loadTokenBound()(request.endpoint, request.json);
+    return loadTokenBound()?.(request.endpoint, request.json) ?? null;
   } catch {
     return null;
   }

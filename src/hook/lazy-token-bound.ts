@@ -1,37 +1,37 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { encodingOf, openAiInputTokensBound, type CountTokens, type Encoding, type OpenAiCountable } from './token-bound.js';
+import type { openAiInputTokensBound } from './token-bound.js';
 
-type Bound = (endpoint: OpenAiCountable, body: Record<string, unknown>) => number | null;
-interface EncodingModule { countTokens(text: string, options: { disallowedSpecial: Set<string> }): number }
+export { hasKnownEncoding } from './token-encoding.js';
 
-const counters = new Map<Encoding, CountTokens | null>();
-/** Text that spells a special token ("<|endoftext|>") is ordinary text to the API: count it as such. */
-const AS_TEXT = { disallowedSpecial: new Set<string>() };
+type TokenBound = typeof openAiInputTokensBound;
+interface TokenBoundModule { openAiInputTokensBound: TokenBound }
 
-/**
- * The tokenizer of one encoding, loaded on first use from wflo's own dependencies (resolved
- * from dist/, where the preload bundle lives): megabytes of tables no script pays for unless
- * a call needs an exact count. Null when it cannot be loaded.
- */
-function counter(encoding: Encoding): CountTokens | null {
-  if (!counters.has(encoding)) {
-    let count: CountTokens | null = null;
-    try {
-      const load = createRequire(path.join(__dirname, 'preload.cjs'));
-      const module = load(`gpt-tokenizer/cjs/encoding/${encoding}`) as EncodingModule;
-      count = (text) => module.countTokens(text, AS_TEXT);
-    } catch { /* no exact count: the byte bound stays */ }
-    counters.set(encoding, count);
-  }
-  return counters.get(encoding) ?? null;
+/** The bundle's file next to dist/preload.cjs. */
+const BUNDLE = 'token-bound.cjs';
+let loaded: TokenBound | null | undefined;
+
+/** Where the bundle may be: next to this code (dist/, bundled), or dist/ when the sources run (tests). */
+function candidates(): string[] {
+  const here = typeof __dirname === 'string' ? __dirname : null;
+  if (!here) return [];
+  const fromSources = path.basename(here) === 'hook' && path.basename(path.dirname(here)) === 'src';
+  return fromSources ? [path.join(here, '..', '..', 'dist', BUNDLE)] : [path.join(here, BUNDLE)];
 }
 
-/** The exact input bound for OpenAI requests, or null when the model's tokenizer is unknown or cannot load. */
-export function loadTokenBound(): Bound {
-  return (endpoint, body) => {
-    const encoding = typeof body.model === 'string' ? encodingOf(body.model) : null;
-    const count = encoding ? counter(encoding) : null;
-    return count ? openAiInputTokensBound(endpoint, body, count) : null;
-  };
+/**
+ * The exact input bound (dist/token-bound.cjs), required on first use and cached: its tokenizer
+ * tables are megabytes no script pays for unless a call needs an exact count. Null when it cannot
+ * be loaded (then the byte bound stays).
+ */
+export function loadTokenBound(): TokenBound | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  for (const file of candidates()) {
+    try {
+      // A path built at run time: esbuild leaves this require to Node instead of bundling the tokenizer.
+      loaded = (require(file) as TokenBoundModule).openAiInputTokensBound;
+      break;
+    } catch { /* not there: the next place, else the byte bound */ }
+  }
+  return loaded;
 }
