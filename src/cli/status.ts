@@ -21,7 +21,7 @@ function duration(run: RunRecord, now: number): string {
 }
 
 const COLORS: Record<RunStatus, (s: string) => string> = {
-  running: chalk.cyan, completed: chalk.green, failed: chalk.red, budget_exceeded: chalk.yellow, interrupted: chalk.magenta,
+  running: chalk.cyan, completed: chalk.green, failed: chalk.red, budget_exceeded: chalk.yellow, loop_detected: chalk.yellow, interrupted: chalk.magenta,
 };
 
 function runJson(run: RunRecord, byModel?: ModelBreakdown[]): object {

@@ -7,6 +7,7 @@ import type { OnBudget } from '../store/types.js';
 import { loadConfig } from './load-config.js';
 import { DEFAULT_FIT_FLOOR } from '../pricing/fit.js';
 import type { FitPolicy } from '../supervisor/call-demand.js';
+import { DEFAULT_GUARDS, type GuardSettings } from './guard-settings.js';
 
 /** Flags of `wflo run` as commander hands them over (strings, unchecked). */
 export interface RunFlags {
@@ -42,6 +43,8 @@ export interface ResolvedRunOptions {
   fit: FitPolicy;
   /** Keep responses so a resumed run need not pay for them again. */
   journal: boolean;
+  /** Per-agent budgets, loop detection, circuit breakers, retries. */
+  guards: GuardSettings;
 }
 
 export const SCRIPT_TYPES = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
@@ -105,5 +108,6 @@ export function resolveRunOptions(script: string, scriptArgs: string[], flags: R
     typescript: ['.ts', '.mts', '.cts'].includes(ext),
     journal: flags.journal ?? config.journal ?? true,
     fit: { fit: flags.fit ?? config.fit ?? true, floor: fitFloor },
+    guards: DEFAULT_GUARDS,
   };
 }

@@ -100,4 +100,48 @@ export const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;`,
   // Marks the file as a wflo store, so commands can refuse other SQLite files without touching them.
   `PRAGMA application_id = ${WFLO_APPLICATION_ID};`,
+  // Guards: retried attempts, tool calls, circuit breakers that outlive a run, calls given up on.
+  `ALTER TABLE llm_calls ADD COLUMN retry_of INTEGER;
+   ALTER TABLE llm_calls ADD COLUMN try_number INTEGER NOT NULL DEFAULT 1;
+   CREATE TABLE tool_calls (
+     id INTEGER PRIMARY KEY,
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     -- model: a tool call a response asked for (call_seq is that call); wrapped: a run of a tool() function.
+     source TEXT NOT NULL,
+     call_seq INTEGER,
+     agent TEXT,
+     name TEXT NOT NULL,
+     args TEXT,
+     ok INTEGER,
+     duration_ms REAL,
+     error TEXT,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX tool_calls_run ON tool_calls (run_id, name);
+   CREATE TABLE circuits (
+     name TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     state TEXT NOT NULL,
+     snapshot TEXT NOT NULL,
+     retry_at INTEGER,
+     last_error TEXT,
+     run_id TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE dead_letters (
+     id INTEGER PRIMARY KEY,
+     run_id TEXT NOT NULL REFERENCES runs (id),
+     first_seq INTEGER NOT NULL,
+     last_seq INTEGER NOT NULL,
+     attempts INTEGER NOT NULL,
+     provider TEXT NOT NULL,
+     model TEXT NOT NULL,
+     endpoint TEXT NOT NULL,
+     agent TEXT,
+     summary TEXT NOT NULL,
+     http_status INTEGER,
+     error TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX dead_letters_run ON dead_letters (run_id);`,
 ];

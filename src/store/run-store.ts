@@ -53,8 +53,8 @@ export class RunStore {
 
   constructor(private readonly db: Database.Database) {
     this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
-      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq, output_cap, waited_ms)
-      VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error, @attempt, @afterCheckpointSeq, @outputCap, @waitedMs)`);
+      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq, output_cap, waited_ms, agent, retry_of, try_number)
+      VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error, @attempt, @afterCheckpointSeq, @outputCap, @waitedMs, @agent, @retryOf, @tryNumber)`);
     this.rememberContextStmt = db.prepare('INSERT OR REPLACE INTO response_context (run_id, ref, tokens) VALUES (?, ?, ?)');
     this.settleCallStmt = db.prepare(`UPDATE llm_calls SET status = @status, estimated = @estimated,
       input_tokens = @inputTokens, cached_input_tokens = @cachedInputTokens, cache_write_tokens = @cacheWriteTokens,

@@ -1,7 +1,7 @@
 import type { Endpoint, Provider, Usage } from '../protocol/messages.js';
 import type { Nano } from '../ledger/money.js';
 
-export type RunStatus = 'running' | 'completed' | 'failed' | 'budget_exceeded' | 'interrupted';
+export type RunStatus = 'running' | 'completed' | 'failed' | 'budget_exceeded' | 'loop_detected' | 'interrupted';
 export type OnBudget = 'stop' | 'error';
 /** in_flight: granted, not yet settled. estimated: charged at its reservation (usage unknown). */
 export type CallStatus = 'in_flight' | 'ok' | 'error' | 'estimated' | 'denied' | 'replayed';
@@ -46,6 +46,11 @@ export interface NewCall {
   outputCap: number | null;
   /** How long the call waited for budget held by calls in flight, or null when it did not wait. */
   waitedMs: number | null;
+  /** The agent the call was made for, or null outside any agent. */
+  agent: string | null;
+  /** For a retry: the first attempt's seq, and this attempt's number (1 for a first attempt). */
+  retryOf: number | null;
+  tryNumber: number;
 }
 
 export interface CallSettlement {
@@ -69,4 +74,78 @@ export interface ModelBreakdown {
   outputTokens: number;
   costNano: Nano;
   estimatedCalls: number;
+}
+
+/** A tool call: one a response asked for (source model), or one run through the SDK's tool() (source wrapped). */
+export interface ToolCallRecord {
+  runId: string;
+  source: 'model' | 'wrapped';
+  /** The LLM call whose response asked for it (model), else null. */
+  callSeq: number | null;
+  agent: string | null;
+  name: string;
+  /** The arguments as normalised JSON text, redacted and cut to a length; null when unknown. */
+  args: string | null;
+  /** For wrapped runs: whether the function returned (true) or threw (false). */
+  ok: boolean | null;
+  durationMs: number | null;
+  error: string | null;
+  createdAt: number;
+}
+
+/** Per tool in a run: how often models asked for it, and how its wrapped runs went. */
+export interface ToolStats {
+  name: string;
+  /** Times a response asked for it. */
+  asked: number;
+  /** Runs through tool(). */
+  runs: number;
+  succeeded: number;
+  failed: number;
+  /** Median duration of its runs, or null without runs. */
+  medianMs: number | null;
+}
+
+/** Spend by agent; calls outside any agent are under "(none)". */
+export interface AgentBreakdown {
+  agent: string;
+  calls: number;
+  costNano: Nano;
+  /** The agent's budget in this run, or null when it has none. */
+  budgetNano: Nano | null;
+}
+
+export type CircuitKind = 'provider' | 'burn-rate';
+
+/** A breaker as stored: provider:model circuits, and agent:<name> burn-rate breakers. */
+export interface CircuitRecord {
+  name: string;
+  kind: CircuitKind;
+  state: 'closed' | 'open' | 'half-open';
+  /** The breaker's own JSON state (CircuitSnapshot or BurnRateSnapshot). */
+  snapshot: string;
+  /** When an open breaker lets a probe through, or null. */
+  retryAt: number | null;
+  lastError: string | null;
+  /** The run that last changed it. */
+  runId: string | null;
+  updatedAt: number;
+}
+
+/** A call wflo gave up on after its attempts (transient failures), with what it asked. */
+export interface DeadLetter {
+  id?: number;
+  runId: string;
+  firstSeq: number;
+  lastSeq: number;
+  attempts: number;
+  provider: Provider;
+  model: string;
+  endpoint: Endpoint;
+  agent: string | null;
+  /** JSON: a short, redacted summary of the request. */
+  summary: string;
+  httpStatus: number | null;
+  error: string;
+  createdAt: number;
 }

@@ -267,7 +267,7 @@ export class CallAccountant {
     store.insertCall({
       runId, seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
       status, priced: call.rates !== undefined, reservedNano: reserved, startedAt: this.o.clock(), error, attempt: this.o.attempt,
-      afterCheckpointSeq: call.afterCheckpointSeq, outputCap, waitedMs,
+      afterCheckpointSeq: call.afterCheckpointSeq, outputCap, waitedMs, agent: null, retryOf: null, tryNumber: 1,
     });
   }
 }
