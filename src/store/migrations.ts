@@ -101,7 +101,8 @@ export const MIGRATIONS: readonly string[] = [
   // Marks the file as a wflo store, so commands can refuse other SQLite files without touching them.
   `PRAGMA application_id = ${WFLO_APPLICATION_ID};`,
   // Guards: retried attempts, tool calls, circuit breakers that outlive a run, calls given up on.
-  `ALTER TABLE llm_calls ADD COLUMN retry_of INTEGER;
+  `ALTER TABLE runs ADD COLUMN agent_budgets TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE llm_calls ADD COLUMN retry_of INTEGER;
    ALTER TABLE llm_calls ADD COLUMN try_number INTEGER NOT NULL DEFAULT 1;
    CREATE TABLE tool_calls (
      id INTEGER PRIMARY KEY,

@@ -9,7 +9,7 @@ interface RunRow {
   id: string; script: string; args: string; cwd: string; status: string; exit_code: number | null;
   budget_nano: number | null; calls_spent_nano: number; on_budget: string; simulated: number; supervisor_pid: number;
   error: string | null; started_at: number; ended_at: number | null; llm_calls: number;
-  attempts: number; head_checkpoint: string | null; journal: number;
+  attempts: number; head_checkpoint: string | null; journal: number; agent_budgets: string;
 }
 
 /** Billed calls: not the refused ones, not the ones served from the journal. */
@@ -40,6 +40,7 @@ function toRun(row: RunRow): RunRecord {
     attempts: row.attempts,
     headCheckpoint: row.head_checkpoint,
     journal: row.journal === 1,
+    agentBudgets: JSON.parse(row.agent_budgets) as Record<string, Nano>,
   };
 }
 
@@ -71,13 +72,13 @@ export class RunStore {
   }
 
   createRun(run: Omit<RunRecord, 'llmCalls' | 'endedAt' | 'exitCode' | 'error' | 'attempts' | 'headCheckpoint'>): void {
-    this.db.prepare(`INSERT INTO runs (id, script, args, cwd, status, budget_nano, spent_nano, on_budget, simulated, supervisor_pid, started_at, journal)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(redactArguments(run.args)), run.cwd, run.status,
-      run.budgetNano, run.spentNano, run.onBudget, run.simulated ? 1 : 0, run.supervisorPid, run.startedAt, run.journal ? 1 : 0);
+    this.db.prepare(`INSERT INTO runs (id, script, args, cwd, status, budget_nano, spent_nano, on_budget, simulated, supervisor_pid, started_at, journal, agent_budgets)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(run.id, run.script, JSON.stringify(redactArguments(run.args)), run.cwd, run.status,
+      run.budgetNano, run.spentNano, run.onBudget, run.simulated ? 1 : 0, run.supervisorPid, run.startedAt, run.journal ? 1 : 0, JSON.stringify(run.agentBudgets));
   }
 
   /** Starts another attempt of an existing run (resume). Returns the attempt number. */
-  reopenRun(id: string, o: { budgetNano: Nano | null; supervisorPid: number; journal: boolean }): number {
+  reopenRun(id: string, o: { budgetNano: Nano | null; supervisorPid: number; journal: boolean; agentBudgets: Record<string, Nano> }): number {
     // IMMEDIATE: the check and the claim are one step, so of two resumes started at once exactly one goes on.
     return this.db.transaction(() => {
       const run = this.db.prepare('SELECT status, supervisor_pid AS pid FROM runs WHERE id = ?').get(id) as { status: string; pid: number } | undefined;
@@ -85,7 +86,7 @@ export class RunStore {
         throw new UsageError(`run ${id} is already running (wflo pid ${run.pid}); stop it before you resume it`);
       }
       this.db.prepare(`UPDATE runs SET status = 'running', exit_code = NULL, error = NULL, ended_at = NULL, attempts = attempts + 1,
-        budget_nano = ?, supervisor_pid = ?, journal = ? WHERE id = ?`).run(o.budgetNano, o.supervisorPid, o.journal ? 1 : 0, id);
+        budget_nano = ?, supervisor_pid = ?, journal = ?, agent_budgets = ? WHERE id = ?`).run(o.budgetNano, o.supervisorPid, o.journal ? 1 : 0, JSON.stringify(o.agentBudgets), id);
       return (this.db.prepare('SELECT attempts FROM runs WHERE id = ?').get(id) as { attempts: number }).attempts;
     }).immediate();
   }

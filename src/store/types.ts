@@ -25,6 +25,8 @@ export interface RunRecord {
   attempts: number;
   headCheckpoint: string | null;
   journal: boolean;
+  /** Budgets of the run's agents (latest attempt), in nano-USD by agent name. */
+  agentBudgets: Record<string, Nano>;
 }
 
 export interface NewCall {

@@ -61,6 +61,13 @@ export interface ResumeTarget {
   replayAll: boolean;
 }
 
+/** The run's agent budgets as stored with it: name → nano-USD. */
+function agentBudgetsOf(o: ResolvedRunOptions): Record<string, number> {
+  const budgets: Record<string, number> = {};
+  for (const [agent, limits] of o.guards.agents) if (limits.budgetNano !== null) budgets[agent] = limits.budgetNano;
+  return budgets;
+}
+
 interface Attempt { runId: string; attempt: number; alreadySpent: number; replay: ReplayQueue | null }
 
 function beginAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: ResumeTarget | null, startedAt: number): Attempt {
@@ -69,10 +76,11 @@ function beginAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: Resu
     ctx.store.createRun({
       id: runId, script: o.script, args: o.scriptArgs, cwd: o.cwd, status: 'running', budgetNano: o.budgetNano,
       spentNano: 0, onBudget: o.onBudget, simulated: o.simulate, supervisorPid: process.pid, startedAt, journal: o.journal,
+      agentBudgets: agentBudgetsOf(o),
     });
     return { runId, attempt: 1, alreadySpent: 0, replay: null };
   }
-  const attempt = ctx.store.reopenRun(resume.runId, { budgetNano: o.budgetNano, supervisorPid: process.pid, journal: o.journal });
+  const attempt = ctx.store.reopenRun(resume.runId, { budgetNano: o.budgetNano, supervisorPid: process.pid, journal: o.journal, agentBudgets: agentBudgetsOf(o) });
   const headSeq = ctx.checkpoints.head(resume.runId)?.seq ?? 0;
   const entries = ctx.journal.replayable(resume.runId, headSeq, resume.replayAll);
   return { runId: resume.runId, attempt, alreadySpent: resume.spentNano, replay: entries.length > 0 ? new ReplayQueue(entries) : null };
