@@ -5,6 +5,8 @@ export const EXIT = {
   usage: 2,
   /** The run was stopped because a call could have exceeded the budget. */
   budgetExceeded: 3,
+  /** The run was stopped because an agent went on looping after a warning (--on-loop stop). */
+  loopDetected: 4,
   /** An internal wflo failure (a bug). */
   internal: 70,
 } as const;

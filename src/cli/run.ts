@@ -3,6 +3,7 @@ import { resolveRunOptions, type ResolvedRunOptions, type RunFlags } from '../co
 import { stepSummary, writeJsonReport } from '../report/json-report.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { JournalStore } from '../store/journal-store.js';
+import { GuardStore } from '../store/guard-store.js';
 import { openDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { superviseRun, type ResumeTarget } from '../supervisor/run-supervisor.js';
@@ -26,7 +27,7 @@ export async function executeRun(options: ResolvedRunOptions, ctx: CliContext, r
   try {
     const reporter = await chooseReporter(ctx);
     const summary = await superviseRun(options, {
-      env: ctx.env, store: new RunStore(db), checkpoints: new CheckpointStore(db), journal: new JournalStore(db),
+      env: ctx.env, store: new RunStore(db), checkpoints: new CheckpointStore(db), journal: new JournalStore(db), guards: new GuardStore(db),
       reporter, clock: ctx.clock, onSignal: ctx.onSignal,
     }, resume);
     if (options.reportPath) writeJsonReport(options.reportPath, summary);

@@ -38,7 +38,7 @@ export function fingerprintToolCall(name: string, args: unknown): string {
  * Fields that change how an answer is delivered, tracked or billed, not what is asked: a
  * request resent with only these changed asks the same thing again.
  */
-const NOT_MEANING = new Set([
+export const NOT_MEANING: ReadonlySet<string> = new Set([
   'stream', 'stream_options', 'user', 'metadata', 'store', 'service_tier', 'parallel_tool_calls',
   'prompt_cache_key', 'safety_identifier',
 ]);

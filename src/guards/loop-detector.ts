@@ -61,6 +61,11 @@ export class LoopDetector {
     return this.find(list);
   }
 
+  /** Forgets an agent's calls (it was told of its loop and may now change course). */
+  forget(agent: string | null): void {
+    this.history.delete(agent);
+  }
+
   /** Judges the window as it ends with its latest call. */
   private find(window: Observation[]): Loop | null {
     const last = window.at(-1);

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import {
   PROTOCOL_VERSION, parseSupervisorMessage,
-  type HookRequest, type NoticeMessage, type SettleMessage, type SupervisorMessage,
+  type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type SupervisorMessage, type ToolRunMessage,
 } from '../protocol/messages.js';
 
 /** A request without its id: the connection numbers them. */
@@ -56,6 +56,11 @@ export class SupervisorConnection {
   /** Tells the supervisor something the run should show. Fire-and-forget. */
   notice(message: Omit<NoticeMessage, 'type'>): void {
     if (!this.failure) this.write({ type: 'notice', ...message });
+  }
+
+  /** Reports a tool run or a call given up on. Fire-and-forget. */
+  tell(message: ToolRunMessage | DeadLetterMessage): void {
+    if (!this.failure) this.write(message);
   }
 
   private write(message: object): void {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { SupervisorMessage } from '../protocol/messages.js';
 import { DeferredAbort } from './deferred-abort.js';
 import { bodyEncoding, decodeBody, encodeBody, type BodyEncoding } from './body-encoding.js';
@@ -7,8 +6,14 @@ import { detectTarget, isUnmeteredBillable, type Target } from './detect.js';
 import { parseAnthropicRequest } from './providers/anthropic.js';
 import { parseOpenAiRequest } from './providers/openai.js';
 import { asObject, type LlmRequest } from './providers/types.js';
+import { DEFAULT_RETRY, RetryPolicy, isTransient, type AttemptOutcome, type RetryOptions } from '../guards/retry-policy.js';
+import { isTransientStatus } from '../guards/failures.js';
+import { currentAgent } from './attribution.js';
 import { canCount, countInput } from './input-count.js';
-import { refusalResponse } from './refusal.js';
+import { finalFailure, refusalResponse, unreachableResponse } from './refusal.js';
+import { requestFingerprint, requestKey } from './request-identity.js';
+import { requestSummary } from './request-summary.js';
+import { pause } from './retry-settings.js';
 import { tapResponse } from './response-tap.js';
 import { SendTracker } from './send-tracker.js';
 
@@ -76,27 +81,25 @@ function outgoing(input: FetchInput, init: RequestInit | undefined, read: ReadBo
   return [input, { ...init, body, headers }];
 }
 
-/** Identity of a request for journal replay: the same provider, endpoint and body. */
-function requestKey(request: LlmRequest, text: string): string {
-  return createHash('sha256').update(`${request.provider}\n${request.endpoint}\n${text}`).digest('hex');
-}
-
 function replayed(answer: { httpStatus: number; contentType: string; body: string }): Response {
   return new Response(Buffer.from(answer.body, 'base64'), {
     status: answer.httpStatus, headers: { 'content-type': answer.contentType, 'x-wflo-replayed': 'true' },
   });
 }
 
+/** How the hook identifies one attempt of a call to the supervisor. */
+interface AttemptOf { agent: string | null; fingerprint: string; retryOf: number | null; tryNumber: number }
+
 /**
  * Asks the supervisor for a call. When it answers `recount` (the cheap byte bound is what keeps
  * the call from fitting), asks once more with the exact token count.
  */
-async function reserve(connection: SupervisorConnection, request: LlmRequest, key: string | null): Promise<SupervisorMessage | Error> {
+async function reserve(connection: SupervisorConnection, request: LlmRequest, key: string | null, attempt: AttemptOf): Promise<SupervisorMessage | Error> {
   const ask = (inputTokensMax: number, counted: boolean): Promise<SupervisorMessage | Error> => connection.request({
     type: 'reserve', provider: request.provider, endpoint: request.endpoint, model: request.model, stream: request.stream,
     inputTokensMax, outputTokensMax: request.outputTokensMax, choices: request.choices, unbounded: request.unbounded,
     requestKey: key, refs: request.refs, counted, countable: !counted && canCount(request), fit: request.capped !== null,
-    minOutputTokens: request.minOutputTokens,
+    minOutputTokens: request.minOutputTokens, ...attempt,
   });
   const first = await ask(request.inputTokensMax, false);
   if (first instanceof Error || first.type !== 'recount') return first;
@@ -105,43 +108,37 @@ async function reserve(connection: SupervisorConnection, request: LlmRequest, ke
   return ask(exact === null ? request.inputTokensMax : Math.min(exact, request.inputTokensMax), true);
 }
 
+/** What one attempt ended with: a response for the caller, or an error thrown by fetch; and whether it may be retried. */
+type Attempted =
+  | { kind: 'answer'; response: Response }
+  | { kind: 'failed-response'; response: Response; callId: number }
+  | { kind: 'thrown'; error: unknown; errorCode: string | null; callId: number };
+
 /**
  * Wraps fetch so every LLM call asks the supervisor first and reports its usage after.
  * Anything that is not an LLM call goes straight to the original fetch. With `journal`, the
  * response the caller received goes to the supervisor too, so a resumed run can replay it.
+ * Transient failures (408, 429, 5xx, a broken connection) are retried by wflo under `retry`:
+ * each attempt is reserved and recorded; the SDK is told not to retry what wflo gave up on.
  */
-export function meterFetch(original: Fetch, connection: SupervisorConnection, journal: boolean, budgeted: boolean): Fetch {
+export function meterFetch(original: Fetch, connection: SupervisorConnection, journal: boolean, budgeted: boolean, retry: RetryOptions = DEFAULT_RETRY): Fetch {
   const sends = new SendTracker();
-  return async function wfloFetch(input: FetchInput, init?: RequestInit): Promise<Response> {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-    const target = detectTarget(url, method, init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    if (!target) {
-      if (budgeted && isUnmeteredBillable(url, method)) {
-        return refusalResponse(url.includes('anthropic') ? 'anthropic' : 'openai', 'unmetered', `wflo cannot meter ${new URL(url).pathname} calls, so they are refused under a budget`);
-      }
-      return original(input, init);
-    }
-    const read = await readBody(input, init);
-    // A body wflo cannot read might still be billed: it is never sent unmetered.
-    if (read === undefined) return refusalResponse(target.provider, 'unmetered', 'wflo cannot read this request\'s body, so it cannot meter it; the call was not sent');
-    const text = read.text;
-    // A body that is not a JSON request with a model is refused by the provider itself, unbilled.
-    const request = parseRequest(target, text);
-    if (!request) return original(...outgoing(input, init, read, text));
+  const policy = new RetryPolicy(Math.random, retry);
 
-    const answer = await reserve(connection, request, journal ? requestKey(request, text) : null);
-    if (answer instanceof Error) return refusalResponse(request.provider, 'unsupervised', `${answer.message}; the call was not sent`);
-    if (answer.type === 'deny') return refusalResponse(request.provider, answer.code, answer.message);
-    if (answer.type === 'replay') return replayed(answer);
-    if (answer.type !== 'grant') return refusalResponse(request.provider, 'unsupervised', 'unexpected answer from the wflo supervisor; the call was not sent');
+  /** One attempt: reserve, send, tap. */
+  async function attempt(input: FetchInput, init: RequestInit | undefined, read: ReadBody, request: LlmRequest, key: string | null, of: AttemptOf): Promise<Attempted> {
+    const answer = await reserve(connection, request, key, of);
+    if (answer instanceof Error) return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', `${answer.message}; the call was not sent`) };
+    if (answer.type === 'deny') return { kind: 'answer', response: refusalResponse(request.provider, answer.code, answer.message, answer.details) };
+    if (answer.type === 'replay') return { kind: 'answer', response: replayed(answer) };
+    if (answer.type !== 'grant') return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', 'unexpected answer from the wflo supervisor; the call was not sent') };
 
     const callId = answer.callId;
     const started = performance.now();
     // A granted call the process never sends (it exits first) costs nothing: see SendTracker.
     sends.track(callId, () => connection.settle({
       callId, outcome: 'error', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
-      error: 'the process ended before the request was sent', journal: null, context: [],
+      error: 'the process ended before the request was sent', journal: null, context: [], errorCode: null, toolCalls: [],
     }));
     // A call fitted to the budget goes with a lower output limit; the journal keys it by the request as written.
     const body = answer.maxOutputTokens !== null && request.capped ? request.capped(answer.maxOutputTokens) : request.body;
@@ -153,22 +150,94 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     try {
       response = await original(sendInput, sendInit);
     } catch (err) {
-      const notSent = NOT_SENT.has(errorCode(err) ?? '') || sends.neverSent(callId);
+      const code = errorCode(err) ?? null;
+      const notSent = NOT_SENT.has(code ?? '') || sends.neverSent(callId);
       sends.release(callId);
       connection.settle({
-        callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0,
-        latencyMs: performance.now() - started, model: null, error: err instanceof Error ? err.message : String(err), journal: null, context: [],
+        callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
+        error: err instanceof Error ? err.message : String(err), journal: null, context: [], errorCode: code, toolCalls: [],
       });
-      throw err;
+      return { kind: 'thrown', error: err, errorCode: code, callId };
     }
-    return await tapResponse(request, response, journal, (result) => {
+    const tapped = await tapResponse(request, response, journal, (result) => {
       sends.release(callId);
       connection.settle({
         callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
         latencyMs: performance.now() - started, model: result.model, error: result.error,
         journal: result.delivered ? { contentType: response.headers.get('content-type') ?? 'application/json', body: result.delivered.toString('base64') } : null,
-        context: result.context ?? [],
+        context: result.context ?? [], errorCode: null, toolCalls: result.toolCalls ?? [],
       });
     }, abortion);
+    return isTransientStatus(response.status) ? { kind: 'failed-response', response: tapped, callId } : { kind: 'answer', response: tapped };
+  }
+
+  return async function wfloFetch(input: FetchInput, init?: RequestInit): Promise<Response> {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input instanceof Request ? input.url : String(input);
+    const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+    const target = detectTarget(url, method, init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    if (!target) {
+      if (budgeted && isUnmeteredBillable(url, method)) {
+        return refusalResponse(url.includes('anthropic') ? 'anthropic' : 'openai', 'unmetered', `wflo cannot meter ${new URL(url).pathname} calls, so they are refused under a budget`);
+      }
+      return original(input, init);
+    }
+    // Read before anything is awaited: the caller's context is the agent's.
+    const agent = currentAgent();
+    const read = await readBody(input, init);
+    // A body wflo cannot read might still be billed: it is never sent unmetered.
+    if (read === undefined) return refusalResponse(target.provider, 'unmetered', 'wflo cannot read this request\'s body, so it cannot meter it; the call was not sent');
+    const text = read.text;
+    // A body that is not a JSON request with a model is refused by the provider itself, unbilled.
+    const request = parseRequest(target, text);
+    if (!request) return original(...outgoing(input, init, read, text));
+
+    const key = journal ? requestKey(request, text) : null;
+    const fingerprint = requestFingerprint(request);
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    let first: number | null = null;
+    let last: number | null = null;
+    for (let tryNumber = 1; ; tryNumber++) {
+      const outcome = await attempt(input, init, read, request, key, { agent, fingerprint, retryOf: first, tryNumber });
+      if (outcome.kind === 'answer') {
+        // A retry refused (an open circuit, the budget) ends the call: the failures before it are its story.
+        const refusal = outcome.response.headers.get('x-wflo-refusal');
+        if (first !== null && last !== null && refusal !== null) giveUp(first, tryNumber - 1, last, `attempt ${tryNumber} refused by wflo (${refusal})`, request);
+        return outcome.response;
+      }
+      first ??= outcome.callId;
+      last = outcome.callId;
+      const failed: AttemptOutcome = outcome.kind === 'thrown'
+        ? { httpStatus: null, errorCode: outcome.errorCode, retryAfter: null, retryAfterMs: null }
+        : { httpStatus: outcome.response.status, errorCode: null, retryAfter: outcome.response.headers.get('retry-after'), retryAfterMs: outcome.response.headers.get('retry-after-ms') };
+      // The caller gave up (its timeout, its abort): not wflo's to retry.
+      const decision = signal?.aborted ? null : policy.decide(tryNumber, failed, Date.now());
+      if (decision?.retry) {
+        if (outcome.kind === 'failed-response') await outcome.response.body?.cancel().catch(() => {});
+        await pause(decision.delayMs, signal);
+        continue;
+      }
+      if (decision === null || !isTransient(failed)) {
+        if (outcome.kind === 'thrown') throw outcome.error;
+        return outcome.response;
+      }
+      giveUp(first, tryNumber, outcome.callId, decision.reason, request, failed.httpStatus, outcome.kind === 'thrown' ? errorText(outcome.error) : `HTTP ${failed.httpStatus ?? 0}`);
+      return outcome.kind === 'thrown'
+        ? unreachableResponse(request.provider, `${errorText(outcome.error)} (${decision.reason})`)
+        : finalFailure(outcome.response);
+    }
   };
+
+  /** Puts a call wflo gave up on in the run's dead-letter list. */
+  function giveUp(firstCallId: number, attempts: number, lastCallId: number | null, reason: string, request: LlmRequest, httpStatus: number | null = null, error = reason): void {
+    connection.tell({
+      type: 'dead-letter', firstCallId, lastCallId: lastCallId ?? firstCallId, attempts, httpStatus,
+      error: error === reason ? reason : `${error}: ${reason}`, summary: requestSummary(request.json),
+    });
+  }
+}
+
+function errorText(err: unknown): string {
+  const code = errorCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return code ? `${message} (${code})` : message;
 }

@@ -11,6 +11,7 @@ import { meterFetch } from './fetch-interceptor.js';
 import { guardNodeHttp } from './http-guard.js';
 import { notifyOnce } from './notices.js';
 import { resolveWfloForScripts } from './resolve-wflo.js';
+import { retrySettings } from './retry-settings.js';
 import { watchSpawn } from './spawn-watch.js';
 import { keepHookInWorkers } from './worker-env.js';
 
@@ -30,7 +31,7 @@ function install(): void {
   const connection = new SupervisorConnection(socketPath, isMainThread ? followSupervisor : () => {});
   holder[INSTALLED] = { connection };
   const budgeted = process.env[ENV.budgeted] === '1';
-  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0', budgeted);
+  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0', budgeted, retrySettings(process.env[ENV.retry]));
   // Every thread: a worker can spawn children and start workers too. This file is dist/preload.cjs.
   const carried = new CarriedEnv(process.env, __filename);
   const notify = notifyOnce(connection);

@@ -135,7 +135,8 @@ function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: 
     for (const block of blocks) {
       // Most events carry no usage: pass them on untouched, unparsed.
       if (!tracker.wants(block)) { if (rewrite) out += `${block}\n\n`; continue; }
-      if (rewrite && block.includes('"usage":null')) { out += `${stripNullUsage(block)}\n\n`; continue; }
+      // A chunk with tool call deltas is read whole (for the tool calls); others only lose their null usage.
+      if (rewrite && block.includes('"usage":null') && !block.includes('"tool_calls"')) { out += `${stripNullUsage(block)}\n\n`; continue; }
       const event = parseSseEvent(block);
       const data = tracker.onEvent(event.data, event.event);
       if (rewrite && data !== null) out += data === event.data ? `${block}\n\n` : formatSseEvent({ ...event, data });

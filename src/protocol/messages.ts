@@ -3,7 +3,7 @@
  * JSON lines over a Unix socket. Every message is parsed from `unknown` on receipt.
  * Bump PROTOCOL_VERSION on any incompatible change.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Environment variables the supervisor sets for the agent's processes. */
 export const ENV = {
@@ -13,6 +13,8 @@ export const ENV = {
   journal: 'WFLO_JOURNAL',
   /** "1" when the run has a budget: billable calls wflo cannot meter are then refused. */
   budgeted: 'WFLO_BUDGETED',
+  /** wflo's retry policy as JSON ({ maxAttempts, baseDelayMs, maxDelayMs }). */
+  retry: 'WFLO_RETRY',
 } as const;
 
 export type Provider = 'openai' | 'anthropic';
@@ -61,7 +63,16 @@ export interface ReserveMessage {
   minOutputTokens: number;
   /** Identity of the request (hash of provider, endpoint and body) for journal replay; null when not journaling. */
   requestKey: string | null;
+  /** The agent the call is made for (the SDK's agent(), a framework's node or agent), or null. */
+  agent: string | null;
+  /** What the request asks, whatever its delivery options (fingerprintRequest), for loop detection. */
+  fingerprint: string;
+  /** A retry by wflo: the first attempt's call id, and this attempt's number; null and 1 for a first attempt. */
+  retryOf: number | null;
+  tryNumber: number;
 }
+/** A tool call a response asked for: its name and its arguments as the model wrote them. */
+export interface AskedTool { name: string; args: string }
 export type SettleOutcome = 'ok' | 'error' | 'incomplete';
 export interface SettleMessage {
   type: 'settle';
@@ -78,6 +89,30 @@ export interface SettleMessage {
   journal: { contentType: string; body: string } | null;
   /** Ids later requests may continue from (the response's id, its output items' ids); empty when none. */
   context: string[];
+  /** The network error code when the request broke (ECONNRESET, UND_ERR_SOCKET…), else null. */
+  errorCode: string | null;
+  /** Tool calls the response asked for, in order. */
+  toolCalls: AskedTool[];
+}
+/** A run of a function wrapped with the SDK's tool(): fire-and-forget. */
+export interface ToolRunMessage {
+  type: 'tool-run';
+  agent: string | null;
+  name: string;
+  ok: boolean;
+  durationMs: number;
+  error: string | null;
+}
+/** The hook gave up on a call after its attempts (transient failures): fire-and-forget, after the last attempt's settle. */
+export interface DeadLetterMessage {
+  type: 'dead-letter';
+  firstCallId: number;
+  lastCallId: number;
+  attempts: number;
+  httpStatus: number | null;
+  error: string;
+  /** JSON text: a short summary of the request. */
+  summary: string;
 }
 /** Save a checkpoint: the whole state, or the keys that changed since checkpoint `base`. */
 export interface CheckpointMessage {
@@ -103,14 +138,16 @@ export interface NoticeMessage {
   message: string;
 }
 export type NoticeKind = 'non-node-child' | 'unreachable-child' | 'unmetered-http';
-export type HookMessage = HelloMessage | SettleMessage | HookRequest | NoticeMessage;
+export type HookMessage = HelloMessage | SettleMessage | HookRequest | NoticeMessage | ToolRunMessage | DeadLetterMessage;
 
 /** Go ahead; with maxOutputTokens, only after lowering the request's output limit (per answer) to it. */
 export interface GrantMessage { type: 'grant'; rid: number; callId: number; maxOutputTokens: number | null }
 /** Count the request's input tokens exactly and ask again: the cheap bound is what keeps it from fitting. */
 export interface RecountMessage { type: 'recount'; rid: number }
-export type DenyCode = 'budget_exceeded' | 'unknown_price' | 'unbounded_cost' | 'run_stopping';
-export interface DenyMessage { type: 'deny'; rid: number; code: DenyCode; message: string }
+export type DenyCode = 'budget_exceeded' | 'unknown_price' | 'unbounded_cost' | 'run_stopping' | 'loop_detected' | 'circuit_open';
+/** Facts about a refusal the script can read from the error (agent, spentUsd, budgetUsd; pattern, repeats; circuit, retryAt). */
+export type DenyDetails = Record<string, string | number | null>;
+export interface DenyMessage { type: 'deny'; rid: number; code: DenyCode; message: string; details: DenyDetails | null }
 export interface ReplayMessage { type: 'replay'; rid: number; callId: number; httpStatus: number; contentType: string; body: string }
 export interface CheckpointSavedMessage { type: 'checkpoint-saved'; rid: number; id: string; seq: number; deduplicated: boolean }
 export interface SavedCheckpoint { id: string; name: string; seq: number; state: string }
@@ -134,7 +171,7 @@ const PROVIDERS: readonly string[] = ['openai', 'anthropic'];
 const ENDPOINTS: readonly string[] = ['chat.completions', 'completions', 'responses', 'embeddings', 'messages'];
 const OUTCOMES: readonly string[] = ['ok', 'error', 'incomplete'];
 const NOTICE_KINDS: readonly string[] = ['non-node-child', 'unreachable-child', 'unmetered-http'];
-const DENY_CODES: readonly string[] = ['budget_exceeded', 'unknown_price', 'unbounded_cost', 'run_stopping'];
+const DENY_CODES: readonly string[] = ['budget_exceeded', 'unknown_price', 'unbounded_cost', 'run_stopping', 'loop_detected', 'circuit_open'];
 
 function parseUsage(value: unknown): Usage | null | undefined {
   if (value === null) return null;
@@ -161,6 +198,8 @@ export function parseHookMessage(line: string): HookMessage | undefined {
         && (value.unbounded === null || isString(value.unbounded))
         && Array.isArray(value.refs) && value.refs.every(isString) && typeof value.counted === 'boolean'
         && typeof value.countable === 'boolean' && typeof value.fit === 'boolean' && isCount(value.minOutputTokens)
+        && (value.agent === null || isString(value.agent)) && isString(value.fingerprint)
+        && (value.retryOf === null || isCount(value.retryOf)) && isCount(value.tryNumber) && value.tryNumber >= 1
         ? (value as unknown as ReserveMessage) : undefined;
     case 'settle': {
       const usage = parseUsage(value.usage);
@@ -169,8 +208,18 @@ export function parseHookMessage(line: string): HookMessage | undefined {
         && (value.model === null || isString(value.model)) && (value.error === null || isString(value.error))
         && (value.journal === null || (isObject(value.journal) && isString(value.journal.contentType) && isString(value.journal.body)))
         && Array.isArray(value.context) && value.context.every(isString)
+        && (value.errorCode === null || isString(value.errorCode))
+        && Array.isArray(value.toolCalls) && value.toolCalls.every((t) => isObject(t) && isString(t.name) && isString(t.args))
         ? ({ ...(value as unknown as SettleMessage), usage }) : undefined;
     }
+    case 'tool-run':
+      return (value.agent === null || isString(value.agent)) && isString(value.name) && typeof value.ok === 'boolean'
+        && typeof value.durationMs === 'number' && Number.isFinite(value.durationMs) && (value.error === null || isString(value.error))
+        ? (value as unknown as ToolRunMessage) : undefined;
+    case 'dead-letter':
+      return isCount(value.firstCallId) && isCount(value.lastCallId) && isCount(value.attempts)
+        && (value.httpStatus === null || isCount(value.httpStatus)) && isString(value.error) && isString(value.summary)
+        ? (value as unknown as DeadLetterMessage) : undefined;
     case 'notice':
       return NOTICE_KINDS.includes(String(value.kind)) && isString(value.message) ? (value as unknown as NoticeMessage) : undefined;
     case 'checkpoint':
@@ -196,7 +245,8 @@ export function parseSupervisorMessage(line: string): SupervisorMessage | undefi
     case 'recount':
       return value as unknown as RecountMessage;
     case 'deny':
-      return DENY_CODES.includes(String(value.code)) && isString(value.message) ? (value as unknown as DenyMessage) : undefined;
+      return DENY_CODES.includes(String(value.code)) && isString(value.message) && (value.details === null || isObject(value.details))
+        ? (value as unknown as DenyMessage) : undefined;
     case 'replay':
       return isCount(value.callId) && isCount(value.httpStatus) && isString(value.contentType) && isString(value.body)
         ? (value as unknown as ReplayMessage) : undefined;

@@ -20,10 +20,15 @@ export function jsonReport(s: RunSummary): object {
     budgetUsedPct: s.budgetNano === null ? null : budgetUsedPct(s.spentNano, s.budgetNano),
     durationMs: s.durationMs,
     stopReason: s.stopMessage,
+    retriedCalls: s.retriedCalls,
+    deadLetters: s.deadLetters,
+    loops: s.loops,
+    circuitTrips: s.circuitTrips,
     byModel: s.byModel.map((m) => ({
       provider: m.provider, model: m.model, calls: m.calls, inputTokens: m.inputTokens,
       cachedInputTokens: m.cachedInputTokens, outputTokens: m.outputTokens, costUsd: nanoToUsd(m.costNano),
     })),
+    byAgent: s.byAgent.map((a) => ({ agent: a.agent, calls: a.calls, costUsd: nanoToUsd(a.costNano), budgetUsd: a.budgetNano === null ? null : nanoToUsd(a.budgetNano) })),
   };
 }
 
@@ -46,6 +51,14 @@ export function stepSummary(s: RunSummary): string {
     '| provider | model | calls | input tokens | output tokens | cost |',
     '|---|---|---:|---:|---:|---:|',
     ...rows,
+    ...agentRows(s),
     '',
   ].join('\n');
+}
+
+/** Spend by agent, when the run named any. */
+function agentRows(s: RunSummary): string[] {
+  if (!s.byAgent.some((a) => a.agent !== '(none)')) return [];
+  return ['', '| agent | calls | cost | budget |', '|---|---:|---:|---:|',
+    ...s.byAgent.map((a) => `| ${a.agent} | ${a.calls} | ${formatUsd(a.costNano)} | ${a.budgetNano === null ? '—' : formatUsd(a.budgetNano)} |`)];
 }

@@ -5,19 +5,8 @@ import { refusalCode } from './refusal-code.js';
 
 export { checkpoint, lastCheckpoint, listCheckpoints, type Checkpoint } from './checkpoint.js';
 export { CheckpointStateError, WfloSdkError } from './errors.js';
-
-/**
- * A call wflo refused because it could have exceeded the run's budget (`--on-budget error`).
- * The SDK in use throws its own error class (a 402 APIError); `instanceof BudgetExceededError`
- * recognises it, so scripts need not know which SDK made the call.
- */
-export class BudgetExceededError extends Error {
-  readonly code = 'wflo_budget_exceeded';
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, value) || refusalCode(value) === 'budget_exceeded';
-  }
-}
+export { agent, currentAgent, tool } from './agents.js';
+export { BudgetExceededError, CircuitOpenError, LoopDetectedError } from './refusals.js';
 
 /** True when wflo refused the call (budget, unknown price, run stopping, no supervisor). */
 export function isWfloRefusal(err: unknown): boolean {

@@ -87,7 +87,7 @@ export async function deliver(res: ServerResponse, provider: Provider, rendered:
 }
 
 /** Answers with an error in the provider's own JSON shape. Never billed. */
-export function sendError(res: ServerResponse, provider: Provider, status: number, message: string, param?: string): void {
+export function sendError(res: ServerResponse, provider: Provider, status: number, message: string, param?: string, retryAfter?: string): void {
   if (gone(res) || res.headersSent) return;
   const body = JSON.stringify(errorBody(provider, status, message, param));
   res.writeHead(status, {
@@ -95,6 +95,7 @@ export function sendError(res: ServerResponse, provider: Provider, status: numbe
     'content-length': Buffer.byteLength(body),
     // The SDKs obey this, so a faulty simulator does not multiply a test's requests by retrying.
     'x-should-retry': 'false',
+    ...(retryAfter === undefined ? {} : { 'retry-after': retryAfter }),
   });
   res.end(body);
 }

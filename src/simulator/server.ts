@@ -29,6 +29,8 @@ export interface FakeProviderOptions {
   chunkDelayMs?: number;
   /** Inject a failure into every response. */
   fault?: FakeFault;
+  /** Answer a request with this error status instead (the nth LLM request received, counting from 1), or undefined to answer it. */
+  failWith?: (seq: number, body: Record<string, unknown>) => { status: number; retryAfter?: string } | undefined;
   /** @default '127.0.0.1' */ host?: string;
   /** @default 0 (any free port) */ port?: number;
 }
@@ -93,6 +95,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (req.method !== 'POST') return sendError(res, provider, 405, `Method ${req.method ?? '?'} not allowed; use POST.`);
     const body = parseJson(raw);
     if (!isRecord(body)) return sendError(res, provider, 400, 'We could not parse the JSON body of your request.');
+    const failure = options.failWith?.(seq, body);
+    if (failure) return sendError(res, provider, failure.status, `Simulated failure ${failure.status}.`, undefined, failure.retryAfter);
     if (options.fault === 'status-500') {
       return sendError(res, provider, 500, 'The simulated provider had an error while processing your request.');
     }

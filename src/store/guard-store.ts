@@ -110,6 +110,13 @@ export class GuardStore {
       VALUES (@runId, @firstSeq, @lastSeq, @attempts, @provider, @model, @endpoint, @agent, @summary, @httpStatus, @error, @createdAt)`).run(d);
   }
 
+  /** Files a dead letter for calls of the run: provider, model, endpoint and agent are the first attempt's. */
+  addDeadLetterFor(runId: string, d: Pick<DeadLetter, 'firstSeq' | 'lastSeq' | 'attempts' | 'httpStatus' | 'error' | 'summary' | 'createdAt'>): void {
+    this.db.prepare(`INSERT INTO dead_letters (run_id, first_seq, last_seq, attempts, provider, model, endpoint, agent, summary, http_status, error, created_at)
+      SELECT run_id, @firstSeq, @lastSeq, @attempts, provider, model, endpoint, agent, @summary, @httpStatus, @error, @createdAt
+      FROM llm_calls WHERE run_id = @runId AND seq = @firstSeq`).run({ runId, ...d });
+  }
+
   /** Dead letters of one run, or of every run; newest first. */
   deadLetters(runId?: string, limit = 100): DeadLetter[] {
     const rows = (runId === undefined

@@ -157,6 +157,11 @@ export class RunStore {
       WHERE run_id = ? AND (? IS NULL OR attempt = ?) AND status != 'denied'`).get(runId, attempt ?? null, attempt ?? null) as { capped: number; waited: number };
   }
 
+  /** Attempts wflo made again after a transient failure (this attempt of the run). */
+  retriedCalls(runId: string, attempt: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM llm_calls WHERE run_id = ? AND attempt = ? AND try_number > 1').get(runId, attempt) as { n: number }).n;
+  }
+
   /** How many calls of the run (this attempt, or all) ended with a status. */
   countCalls(runId: string, status: 'denied' | 'replayed', attempt?: number): number {
     const row = (attempt === undefined

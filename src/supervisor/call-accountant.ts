@@ -1,10 +1,12 @@
 import type { Answer, Ledger, Refusal } from '../ledger/ledger.js';
 import type { Nano } from '../ledger/money.js';
-import { formatUsd } from '../ledger/money.js';
+import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import { unknownPriceMessage } from '../pricing/price-book.js';
 import { costOf, type ModelRates } from '../pricing/rates.js';
-import type { DenyCode, ReserveMessage, SettleMessage, SupervisorMessage } from '../protocol/messages.js';
+import type { DeadLetterMessage, DenyCode, DenyDetails, ReserveMessage, SettleMessage, SupervisorMessage, ToolRunMessage } from '../protocol/messages.js';
+import type { BreakerTicket } from './breakers.js';
+import type { CallGuards } from './call-guards.js';
 import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
 import { demandOf, requestedOutput, type FitPolicy } from './call-demand.js';
@@ -21,8 +23,10 @@ interface Call {
   rates: ModelRates | undefined;
   arrivedAt: number;
   afterCheckpointSeq: number;
-  /** The fewest output tokens worth sending when the call is fitted to the budget; null when it cannot be fitted. */
-  floor: (() => number) | null;
+  /** The fewest output tokens worth sending when the call is fitted to a budget; null when it cannot be fitted. */
+  floor: ((budget: Nano) => number) | null;
+  /** The breakers that let it through (released if it is not sent after all). */
+  ticket: BreakerTicket | null;
   /** The output limit per answer wflo set to fit the budget, or null. */
   cap: number | null;
 }
@@ -45,13 +49,21 @@ export interface AccountantOptions {
   fit: FitPolicy;
   /** Sends an answer decided after its request was handled (a call that waited). */
   post: (connection: number, message: SupervisorMessage) => void;
-  /** Called when a call is refused for the budget. */
-  onBudgetDenied: (message: string) => void;
+  /** The guards: loops, breakers, tool calls, dead letters. */
+  guards: CallGuards;
+  /** Called when a call is refused for the budget (`agent` set when it was the agent's budget). */
+  onBudgetDenied: (message: string, agent: string | null) => void;
+  /** Called when a loop went on after its warning and the policy is to stop. */
+  onLoopStop: (message: string) => void;
   /** Called when a call cost more than its bound and the run is now over its budget. */
   onOverspent: (message: string) => void;
 }
 
 function budgetMessage(model: string, r: Refusal, floor: number | null): string {
+  if (r.agent !== null) {
+    return `agent "${r.agent}" budget exceeded: ${formatUsd(Math.max(0, r.budget - r.spent))} of its ${formatUsd(r.budget)} budget is left, too little for a ${model} call `
+      + (floor === null ? `that could cost up to ${formatUsd(r.worstCase)}` : `with at least ${floor} output token${floor === 1 ? '' : 's'} (as written it could cost up to ${formatUsd(r.worstCase)})`);
+  }
   if (floor === null) {
     return `budget exceeded: a ${model} call could cost up to ${formatUsd(r.worstCase)}, and ${formatUsd(r.spent)} of the ${formatUsd(r.budget)} budget is spent`;
   }
@@ -100,9 +112,9 @@ export class CallAccountant {
   reserve(connection: number, pid: number, request: ReserveMessage): SupervisorMessage | null {
     const { ledger, prices } = this.o;
     const rates = prices.rates(request.provider, request.model);
-    const budgeted = ledger.budgetNano !== null;
-    const call: Call = { seq: 0, connection, pid, request, rates, arrivedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq(), floor: null, cap: null };
-    const deny = (code: DenyCode, message: string): SupervisorMessage => this.deny(this.numbered(call), code, message);
+    const budgeted = ledger.budgeted(request.agent);
+    const call: Call = { seq: 0, connection, pid, request, rates, arrivedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq(), floor: null, cap: null, ticket: null };
+    const deny = (code: DenyCode, message: string, details: DenyDetails | null = null): SupervisorMessage => this.deny(this.numbered(call), code, message, details);
     if (this.stopping) return deny('run_stopping', 'the run is stopping; no new LLM calls are sent');
     const journaled = this.o.replay?.take(request.requestKey);
     if (journaled) {
@@ -122,26 +134,42 @@ export class CallAccountant {
       return deny('unbounded_cost', `cannot bound the cost of this ${request.model} call under a budget: it continues stored content ("${stored}") `
         + 'that wflo did not see in this run; send the content in the request, or run without --budget');
     }
-    if (!rates) return this.grant(this.numbered(call), { held: 0, cut: null });
+    if (!rates) return this.guarded(call, deny) ?? this.grant(this.numbered(call), { held: 0, cut: null });
     const perAnswer = requestedOutput(request, rates);
     if (perAnswer === null && budgeted) {
       return deny('unknown_price', `cannot bound the cost of a "${request.model}" call: the request sets no max tokens and wflo knows no output limit for the model; `
         + `set max tokens in the call or "max_output_tokens" under prices."${request.model}" in wflo.config.json`);
     }
     const inputTokens = request.inputTokensMax + (typeof stored === 'number' ? stored : 0);
-    const demand = demandOf(rates, request, inputTokens, perAnswer ?? 0, this.o.fit, ledger.budgetNano);
+    const demand = demandOf(rates, request, inputTokens, perAnswer ?? 0, this.o.fit, budgeted);
     call.floor = demand.floor ?? null;
     // The byte bound is what keeps the call from going whole: an exact count may let it.
-    if (budgeted && request.countable && !request.counted && demand.full > (ledger.budgetNano ?? 0) - ledger.spent) {
+    if (budgeted && request.countable && !request.counted && demand.full > (ledger.room(request.agent) ?? 0)) {
       return { type: 'recount', rid: request.rid };
     }
+    const guarded = this.guarded(call, deny);
+    if (guarded) return guarded;
     this.numbered(call);
-    const decision = ledger.request(call.seq, demand);
+    const decision = ledger.request(call.seq, demand, request.agent);
     if (decision.kind !== 'wait') return this.decided(call, decision);
     this.waiting.set(call.seq, call);
     this.o.emit({ type: 'call-waiting', seq: call.seq, pid, model: request.model, worstCaseNano: demand.full,
       heldNano: ledger.reserved, inFlight: ledger.inFlight, waiting: ledger.waiting });
     return null;
+  }
+
+  /** Loops and breakers: a refusal to send, or null with the call's breaker ticket kept. */
+  private guarded(call: Call, deny: (code: DenyCode, message: string, details: DenyDetails | null) => SupervisorMessage): SupervisorMessage | null {
+    const verdict = this.o.guards.before(call.request, this.o.clock());
+    if ('probes' in verdict) { call.ticket = verdict; return null; }
+    const answer = deny(verdict.code, verdict.message, verdict.details);
+    if (verdict.stop) this.o.onLoopStop(verdict.message);
+    return answer;
+  }
+
+  /** A tool run or a call given up on, reported by a hook. */
+  report(message: ToolRunMessage | DeadLetterMessage): void {
+    this.o.guards.report(message, this.o.clock());
   }
 
   settle(connection: number, message: SettleMessage): void {
@@ -170,6 +198,8 @@ export class CallAccountant {
     const journal = status === 'ok' && message.journal && call.request.requestKey !== null && this.o.journal
       ? { ...message.journal, requestKey: call.request.requestKey } : null;
     this.finish(call, status, cost, message.usage, message.httpStatus, message.latencyMs, message.model, message.error, journal);
+    const loop = this.o.guards.after(call.seq, call.request, call.ticket, message, cost, this.o.clock());
+    if (loop !== null) this.o.onLoopStop(loop);
     this.pump();
   }
 
@@ -183,6 +213,7 @@ export class CallAccountant {
     for (const call of [...this.inFlight.values()]) {
       if (call.connection !== connection) continue;
       this.inFlight.delete(call.seq);
+      this.o.guards.release(call.ticket, this.o.clock());
       const cost = this.o.ledger.chargeReservation(call.seq);
       this.finish(call, 'estimated', cost, null, null, null, null, 'the process ended before the call finished');
     }
@@ -207,7 +238,9 @@ export class CallAccountant {
 
   private decided(call: Call, decision: Answer): SupervisorMessage {
     if (decision.kind === 'grant') return this.grant(call, decision);
-    return this.deny(call, 'budget_exceeded', budgetMessage(call.request.model, decision.refusal, call.floor?.() ?? null));
+    const r = decision.refusal;
+    return this.deny(call, 'budget_exceeded', budgetMessage(call.request.model, r, call.floor?.(r.budget) ?? null),
+      { agent: r.agent, spentUsd: nanoToUsd(r.spent), budgetUsd: nanoToUsd(r.budget) }, r.agent);
   }
 
   private grant(call: Call, decision: { held: Nano; cut: number | null }): SupervisorMessage {
@@ -223,13 +256,14 @@ export class CallAccountant {
     return { type: 'grant', rid: call.request.rid, callId: call.seq, maxOutputTokens: decision.cut };
   }
 
-  private deny(call: Call, code: DenyCode, message: string): SupervisorMessage {
+  private deny(call: Call, code: DenyCode, message: string, details: DenyDetails | null = null, agent: string | null = null): SupervisorMessage {
     const r = call.request;
+    this.o.guards.release(call.ticket, this.o.clock());
     this.record(call, 'denied', 0, null, this.waiting.has(call.seq) ? this.o.clock() - call.arrivedAt : null, message);
     this.waiting.delete(call.seq);
     this.o.emit({ type: 'call-denied', seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, code, message });
-    if (code === 'budget_exceeded') this.o.onBudgetDenied(message);
-    return { type: 'deny', rid: r.rid, code, message };
+    if (code === 'budget_exceeded') this.o.onBudgetDenied(message, agent);
+    return { type: 'deny', rid: r.rid, code, message, details };
   }
 
   /** Calls are numbered when first decided (a call asked to recount is not a call yet). */
@@ -267,7 +301,7 @@ export class CallAccountant {
     store.insertCall({
       runId, seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
       status, priced: call.rates !== undefined, reservedNano: reserved, startedAt: this.o.clock(), error, attempt: this.o.attempt,
-      afterCheckpointSeq: call.afterCheckpointSeq, outputCap, waitedMs, agent: null, retryOf: null, tryNumber: 1,
+      afterCheckpointSeq: call.afterCheckpointSeq, outputCap, waitedMs, agent: r.agent, retryOf: r.retryOf, tryNumber: r.tryNumber,
     });
   }
 }

@@ -21,14 +21,15 @@ export function requestedOutput(request: ReserveMessage, rates: ModelRates): num
  * What the ledger must cover for a call: its worst case as written, and (when the hook can
  * lower the request's output limit and the policy allows) the same call cut to fit a room.
  */
-export function demandOf(rates: ModelRates, request: ReserveMessage, inputTokensMax: number, perAnswer: number, policy: FitPolicy, budget: Nano | null): Demand & { floor?: () => number } {
+export function demandOf(rates: ModelRates, request: ReserveMessage, inputTokensMax: number, perAnswer: number, policy: FitPolicy, budgeted: boolean): Demand & { floor?: (budget: Nano) => number } {
   const full = worstCaseOf(rates, inputTokensMax, perAnswer * request.choices);
-  if (!policy.fit || !request.fit || budget === null) return { full };
+  if (!policy.fit || !request.fit || !budgeted) return { full };
   const limits = { requested: perAnswer, choices: request.choices, floor: policy.floor, minimum: Math.max(1, request.minOutputTokens) };
   return {
     full,
-    cut: (room) => fitOutput(rates, inputTokensMax, limits, room, budget),
+    // Cut against the budget that binds: the run's, or the agent's.
+    cut: (room, budget) => fitOutput(rates, inputTokensMax, limits, room, budget),
     // Only a refusal needs it: not worked out on the path of a call that fits.
-    floor: () => Math.max(limits.minimum, effectiveFloor(policy.floor, BigInt(outputPicoAt(rates, inputTokensMax)) * BigInt(request.choices), budget)),
+    floor: (budget) => Math.max(limits.minimum, effectiveFloor(policy.floor, BigInt(outputPicoAt(rates, inputTokensMax)) * BigInt(request.choices), budget)),
   };
 }

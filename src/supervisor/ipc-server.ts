@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type HookRequest, type NoticeMessage, type SettleMessage, type SupervisorMessage } from '../protocol/messages.js';
+import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type SupervisorMessage, type ToolRunMessage } from '../protocol/messages.js';
 
 /** What the supervisor does with each hook message. Called on the one event loop, in order. */
 export interface HookHandlers {
@@ -10,6 +10,8 @@ export interface HookHandlers {
   settle(connection: number, message: SettleMessage): void;
   /** Something a hook saw that the run should show. */
   notice(pid: number, message: NoticeMessage): void;
+  /** A tool run, or a call the hook gave up on after its attempts. */
+  report(connection: number, message: ToolRunMessage | DeadLetterMessage): void;
   closed(connection: number): void;
   /** Runs the handling of one batch of messages (e.g. in one database transaction). */
   batch<T>(work: () => T): T;
@@ -40,6 +42,8 @@ function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean): strin
       handlers.settle(peer.connection, message);
     } else if (message.type === 'notice') {
       handlers.notice(peer.pid, message);
+    } else if (message.type === 'tool-run' || message.type === 'dead-letter') {
+      handlers.report(peer.connection, message);
     } else if (!closed || message.type === 'checkpoint') {
       const reply = handlers.request(peer.connection, peer.pid, message);
       if (reply) replies += `${JSON.stringify(reply)}\n`;

@@ -7,6 +7,8 @@ import { PriceBook } from '../pricing/price-book.js';
 import { startFakeProvider, type FakeProvider } from '../simulator/server.js';
 import type { CheckpointStore } from '../store/checkpoint-store.js';
 import type { JournalStore } from '../store/journal-store.js';
+import type { GuardStore } from '../store/guard-store.js';
+import { CallGuards } from './call-guards.js';
 import type { RunStore } from '../store/run-store.js';
 import { storeFailureReason } from '../store/store-failure.js';
 import type { RunStatus } from '../store/types.js';
@@ -27,6 +29,7 @@ export interface SuperviseContext {
   store: RunStore;
   checkpoints: CheckpointStore;
   journal: JournalStore;
+  guards: GuardStore;
   reporter: Reporter;
   clock: () => number;
   /** Registers the handler for signals sent to wflo itself; returns the unregister function. */
@@ -59,6 +62,13 @@ export interface ResumeTarget {
   runId: string;
   spentNano: number;
   replayAll: boolean;
+}
+
+/** Budgets of agents that have one, with what each spent in earlier attempts of the run. */
+function agentPurses(o: ResolvedRunOptions, spent: ReadonlyMap<string, number>): Map<string, { budget: number; spent: number }> {
+  const purses = new Map<string, { budget: number; spent: number }>();
+  for (const [agent, limits] of o.guards.agents) if (limits.budgetNano !== null) purses.set(agent, { budget: limits.budgetNano, spent: spent.get(agent) ?? 0 });
+  return purses;
 }
 
 /** The run's agent budgets as stored with it: name → nano-USD. */
@@ -125,13 +135,14 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     stopReason = { status, message, exitCode };
     accountant.refuseAll();
     reporter.event({ type: 'stopping', reason: status, message });
-    if (status !== 'budget_exceeded') { terminate(signal); return; }
+    if (status !== 'budget_exceeded' && status !== 'loop_detected') { terminate(signal); return; }
     // Calls already granted are paid for: let them land (within the grace period), then terminate.
     const drained = new Promise<void>((resolve) => { timers.push(setTimeout(resolve, o.graceMs)); });
     void Promise.race([accountant.whenIdle(), drained]).then(() => terminate(signal));
   };
 
-  const ledger = new Ledger(o.budgetNano, alreadySpent);
+  const ledger = new Ledger(o.budgetNano, alreadySpent, agentPurses(o, resume ? ctx.guards.agentSpent(runId) : new Map()));
+  const guards = new CallGuards({ settings: o.guards, store: ctx.guards, runId, emit: reporter.event });
   const checkpoints = new CheckpointService({ runId, attempt, store: ctx.checkpoints, spent: () => ledger.spent, clock: ctx.clock, emit: reporter.event });
   // The socket is opened below; answers decided later (calls that waited) go through it.
   let post: (connection: number, message: SupervisorMessage) => void = () => {};
@@ -139,7 +150,12 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     runId, ledger, prices, store, clock: ctx.clock, emit: reporter.event, fit: o.fit,
     post: (connection, message) => post(connection, message),
     journal: o.journal ? ctx.journal : null, replay, attempt, headSeq: () => checkpoints.headSeq(), firstSeq: store.nextCallSeq(runId),
-    onBudgetDenied: (message) => { if (o.onBudget === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'); },
+    guards,
+    onBudgetDenied: (message, agent) => {
+      // An agent's budget fails that agent's call; the run stops only when asked to (--on-budget stop given explicitly).
+      if ((agent === null ? o.onBudget : o.guards.onAgentBudget) === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM');
+    },
+    onLoopStop: (message) => stop('loop_detected', message, EXIT.loopDetected, 'SIGTERM'),
     onOverspent: (message) => stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM'),
   });
   const notices = new OncePerKind();
@@ -156,6 +172,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
       }
     },
     settle: (connection, m) => accountant.settle(connection, m),
+    report: (_connection, m) => accountant.report(m),
     notice: (pid, m) => { if (notices.first(m.kind)) reporter.event({ type: 'warning', message: `process ${pid}: ${m.message}` }); },
     closed: (connection) => accountant.abandonConnection(connection),
     batch: (work) => store.transaction(work),
@@ -168,7 +185,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     if (o.simulate) simulator = await startFakeProvider({ latencyMs: 40, chunkDelayMs: 15 });
     script = startScript({
       nodePath: o.nodePath, script: o.script, args: o.scriptArgs, cwd: o.cwd, pipeOutput: reporter.ownsTerminal,
-      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal, budgeted: o.budgetNano !== null }),
+      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal, budgeted: o.budgetNano !== null || o.guards.agents.size > 0, retry: o.guards.retry }),
     });
     script.stdout?.on('data', (chunk: Buffer) => reporter.scriptOutput('stdout', chunk.toString('utf8')));
     script.stderr?.on('data', (chunk: Buffer) => reporter.scriptOutput('stderr', chunk.toString('utf8')));
@@ -187,7 +204,10 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     store.finishRun(runId, { status, exitCode, error: ended?.message ?? null, spentNano: ledger.spent, endedAt });
     const byModel = store.byModel(runId);
     const fitted = store.fitCounts(runId, attempt);
+    const budgets = new Map(Object.entries(agentBudgetsOf(o)));
     return {
+      byAgent: ctx.guards.byAgent(runId, budgets), loops: guards.loops.count, circuitTrips: guards.trips,
+      retriedCalls: store.retriedCalls(runId, attempt), deadLetters: ctx.guards.deadLetterCount(runId),
       cappedCalls: fitted.capped, waitedCalls: fitted.waited,
       runId, status, exitCode, budgetNano: o.budgetNano, spentNano: ledger.spent,
       llmCalls: byModel.reduce((n, m) => n + m.calls, 0), deniedCalls: store.countCalls(runId, 'denied', attempt),

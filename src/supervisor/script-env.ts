@@ -1,3 +1,4 @@
+import type { RetryOptions } from '../guards/retry-policy.js';
 import { fileURLToPath } from 'node:url';
 import { ENV } from '../protocol/messages.js';
 
@@ -17,6 +18,8 @@ export interface ScriptEnvOptions {
   typescript: boolean;
   journal: boolean;
   budgeted: boolean;
+  /** wflo's retry policy, for the hook. */
+  retry: RetryOptions;
   /** Base URLs of the simulated provider, when simulating. */
   simulated: { openaiBaseUrl: string; anthropicBaseUrl: string } | null;
 }
@@ -36,6 +39,7 @@ export function scriptEnv(o: ScriptEnvOptions): NodeJS.ProcessEnv {
     [ENV.runId]: o.runId,
     [ENV.journal]: o.journal ? '1' : '0',
     [ENV.budgeted]: o.budgeted ? '1' : '0',
+    [ENV.retry]: JSON.stringify(o.retry),
   };
   if (o.simulated) {
     // Simulated runs never see real keys: nothing can reach a real provider by mistake.

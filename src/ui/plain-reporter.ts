@@ -34,6 +34,10 @@ export class PlainReporter implements Reporter {
     for (const m of s.byModel) {
       this.line(`  ${m.provider}/${m.model}: ${m.calls} calls, ${m.inputTokens} in / ${m.outputTokens} out, ${formatUsd(m.costNano)}`);
     }
+    if (s.byAgent.some((a) => a.agent !== '(none)')) {
+      for (const a of s.byAgent) this.line(`  agent ${a.agent}: ${a.calls} call${a.calls === 1 ? '' : 's'}, ${formatUsd(a.costNano)}${a.budgetNano === null ? '' : ` of ${formatUsd(a.budgetNano)}`}`);
+    }
+    if (s.deadLetters > 0) this.line(`  ${s.deadLetters} call${s.deadLetters === 1 ? '' : 's'} given up on after retries (wflo dlq ${s.runId})`);
     if (s.status === 'failed' && s.stopMessage) this.line(s.stopMessage);
     if (this.checkpoints > 0) this.line(`  ${this.checkpoints} checkpoint${this.checkpoints === 1 ? '' : 's'} saved (wflo checkpoints ${s.runId})`);
     this.line(summaryLine(s));

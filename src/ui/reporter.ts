@@ -1,6 +1,6 @@
 import type { Nano } from '../ledger/money.js';
 import type { EventSink } from '../supervisor/events.js';
-import type { ModelBreakdown, OnBudget, RunStatus } from '../store/types.js';
+import type { AgentBreakdown, ModelBreakdown, OnBudget, RunStatus } from '../store/types.js';
 
 export interface RunInfo {
   runId: string;
@@ -29,6 +29,16 @@ export interface RunSummary {
   /** Calls of this attempt that waited for budget held by calls in flight. */
   waitedCalls: number;
   byModel: ModelBreakdown[];
+  /** Spend by agent (calls outside any agent under "(none)"), with each agent's budget. */
+  byAgent: AgentBreakdown[];
+  /** Loops seen (warned about or acted on) in this attempt. */
+  loops: number;
+  /** Circuits and burn-rate breakers that opened in this attempt. */
+  circuitTrips: number;
+  /** Attempts wflo made again after transient failures in this attempt. */
+  retriedCalls: number;
+  /** Calls of the run wflo gave up on after their attempts (wflo dlq). */
+  deadLetters: number;
   durationMs: number;
   /** Why the run stopped, when wflo stopped it. */
   stopMessage: string | null;

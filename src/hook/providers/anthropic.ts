@@ -1,4 +1,5 @@
 import type { Usage } from '../../protocol/messages.js';
+import { AnthropicToolDeltas, anthropicToolCalls } from './tool-calls.js';
 import {
   asObject, count, inputTokensBound, isCount, storedRefs, unboundedReason,
   type Json, type LlmRequest, type StreamTracker, type UsageResult,
@@ -45,7 +46,7 @@ function anthropicUsage(raw: unknown): Usage | null {
 /** Usage of a plain Anthropic message. */
 export function anthropicMessageUsage(body: unknown): UsageResult {
   const json = asObject(body);
-  return { usage: anthropicUsage(json?.usage), model: typeof json?.model === 'string' ? json.model : null };
+  return { usage: anthropicUsage(json?.usage), model: typeof json?.model === 'string' ? json.model : null, toolCalls: anthropicToolCalls(json) };
 }
 
 /**
@@ -58,9 +59,15 @@ export class MessagesStreamTracker implements StreamTracker {
   /** message_start says 1 output token: only message_delta gives the final counts. */
   private final = false;
 
-  wants(block: string): boolean { return block.includes('message_start') || block.includes('message_delta'); }
+  private readonly tools = new AnthropicToolDeltas();
+
+  wants(block: string): boolean { return block.includes('message_start') || block.includes('message_delta') || block.includes('"tool_use"') || block.includes('input_json_delta'); }
 
   onEvent(data: string, event: string | null): string | null {
+    if (event === 'content_block_start' || event === 'content_block_delta') {
+      try { const json = asObject(JSON.parse(data)); if (json) this.tools.add(event, json); } catch { /* the SDK sees the same data */ }
+      return data;
+    }
     if (event !== 'message_start' && event !== 'message_delta') return data;
     try {
       const json = asObject(JSON.parse(data));
@@ -80,5 +87,5 @@ export class MessagesStreamTracker implements StreamTracker {
   }
 
   /** No usage until message_delta: a stream that ends without it is incomplete, not 1 output token. */
-  result(): UsageResult { return { usage: this.final ? anthropicUsage(this.raw) : null, model: this.model }; }
+  result(): UsageResult { return { usage: this.final ? anthropicUsage(this.raw) : null, model: this.model, toolCalls: this.tools.result() }; }
 }

@@ -1,4 +1,5 @@
 import type { Endpoint, Usage } from '../../protocol/messages.js';
+import { ChatToolDeltas, chatToolCalls, responsesToolCalls } from './tool-calls.js';
 import {
   asObject, count, inputTokensBound, isCount, storedRefs, unboundedReason,
   type Json, type LlmRequest, type StreamTracker, type UsageResult,
@@ -101,8 +102,8 @@ function responseContext(response: Json | undefined): string[] {
 /** Usage of a plain (non-streamed) OpenAI response body. */
 export function openAiUsage(endpoint: OpenAiEndpoint, body: unknown): UsageResult {
   const json = asObject(body);
-  if (endpoint === 'responses') return { usage: responsesUsage(json?.usage), model: modelOf(json), context: responseContext(json) };
-  return { usage: chatUsage(json?.usage), model: modelOf(json) };
+  if (endpoint === 'responses') return { usage: responsesUsage(json?.usage), model: modelOf(json), context: responseContext(json), toolCalls: responsesToolCalls(json) };
+  return { usage: chatUsage(json?.usage), model: modelOf(json), toolCalls: endpoint === 'chat.completions' ? chatToolCalls(json) : [] };
 }
 
 /**
@@ -116,12 +117,14 @@ export function stripNullUsage(text: string): string {
 /** Chat completion chunks: usage comes in a last chunk with no choices (when asked for). */
 export class ChatStreamTracker implements StreamTracker {
   private found: UsageResult = { usage: null, model: null };
+  private readonly tools = new ChatToolDeltas();
 
   constructor(private readonly hideUsage: boolean) {}
 
-  wants(block: string): boolean { return block.includes('"usage"'); }
+  wants(block: string): boolean { return block.includes('"usage"') || block.includes('"tool_calls"'); }
 
   onEvent(data: string): string | null {
+    if (data.includes('"tool_calls"')) this.readTools(data);
     if (!data.includes('"usage"')) return data;
     if (this.hideUsage && data.includes('"usage":null')) return stripNullUsage(data);
     let chunk: Json | undefined;
@@ -137,7 +140,14 @@ export class ChatStreamTracker implements StreamTracker {
     return JSON.stringify(chunk);
   }
 
-  result(): UsageResult { return this.found; }
+  private readTools(data: string): void {
+    try {
+      const chunk = asObject(JSON.parse(data));
+      if (chunk) this.tools.add(chunk);
+    } catch { /* the SDK sees the same data */ }
+  }
+
+  result(): UsageResult { return { ...this.found, toolCalls: this.tools.result() }; }
 }
 
 /** Responses API events: the final response (completed, incomplete or failed) carries usage. */
@@ -151,7 +161,7 @@ export class ResponsesStreamTracker implements StreamTracker {
     try {
       const response = asObject(asObject(JSON.parse(data))?.response);
       const usage = responsesUsage(response?.usage);
-      if (usage) this.found = { usage, model: modelOf(response), context: responseContext(response) };
+      if (usage) this.found = { usage, model: modelOf(response), context: responseContext(response), toolCalls: responsesToolCalls(response) };
     } catch { /* not ours to judge: the SDK sees the same data */ }
     return data;
   }

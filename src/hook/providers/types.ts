@@ -1,4 +1,4 @@
-import type { ReserveMessage, Usage } from '../../protocol/messages.js';
+import type { AskedTool, ReserveMessage, Usage } from '../../protocol/messages.js';
 
 /** What the hook learned from a request before it leaves the process: what it reserves with, and what it sends. */
 export interface LlmRequest extends Pick<ReserveMessage, 'provider' | 'endpoint' | 'model' | 'stream' | 'inputTokensMax' | 'outputTokensMax'
@@ -18,6 +18,8 @@ export interface UsageResult {
   model: string | null;
   /** A stored response's id then its output items' ids, which later requests may continue from. */
   context?: string[];
+  /** Tool calls the response asks for. */
+  toolCalls?: AskedTool[];
 }
 
 /** Watches a streamed response's events for usage; may rewrite or drop events. */
