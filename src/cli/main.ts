@@ -14,6 +14,11 @@ function explicit(command: Command, name: string, value: boolean | undefined): b
   return command.getOptionValueSource(name) === 'cli' ? value : undefined;
 }
 
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function program(ctx: CliContext, setCode: (code: number) => void): Command {
   const cli = new Command('wflo')
     .description('Run AI agent scripts under supervision: exact cost, a hard budget, a record of every call.')
@@ -36,6 +41,9 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--no-journal', 'keep no copy of LLM responses (a resumed run then pays again for calls it repeats)')
     .option('--no-fit', 'refuse a call the budget cannot cover whole, instead of lowering its output limit to fit')
     .option('--fit-floor <tokens>', 'fewest output tokens per answer worth sending when fitting a call to the budget (default 256)')
+    .option('--agent-budget <name=usd>', 'a budget for one agent (agent() in the SDK); repeatable', collect, [])
+    .addOption(new Option('--on-loop <action>', 'when an agent goes on looping after a warning: warn only, fail its next call (LoopDetectedError), or stop the run (exit 4)').choices(['warn', 'error', 'stop']))
+    .option('--config <file>', 'the config file (default ./wflo.config.json)')
     .action(async (script: string, args: string[], flags: RunFlags, command: Command) => {
       setCode(await runCommand(script, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit) }, ctx));
     });
@@ -71,6 +79,9 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--node <path>', 'the node binary to run the script with')
     .option('--no-fit', 'refuse a call the budget cannot cover whole, instead of lowering its output limit to fit')
     .option('--fit-floor <tokens>', 'fewest output tokens per answer worth sending when fitting a call to the budget (default 256)')
+    .option('--agent-budget <name=usd>', 'a budget for one agent (agent() in the SDK); repeatable', collect, [])
+    .addOption(new Option('--on-loop <action>', 'when an agent goes on looping after a warning: warn only, fail its next call (LoopDetectedError), or stop the run (exit 4)').choices(['warn', 'error', 'stop']))
+    .option('--config <file>', 'the config file (default ./wflo.config.json)')
     .action(async (runId: string, args: string[], flags: ResumeFlags, command: Command) => {
       setCode(await resumeCommand(runId, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit) }, ctx));
     });

@@ -18,6 +18,9 @@ export interface ResumeFlags {
   node?: string;
   fit?: boolean;
   fitFloor?: string;
+  agentBudget?: string[];
+  onLoop?: string;
+  config?: string;
 }
 
 /**
@@ -44,7 +47,16 @@ export async function resumeCommand(runId: string, args: string[], flags: Resume
   const options = resolveRunOptions(run.script, args.length > 0 ? args : run.args, {
     onBudget: run.onBudget, simulate: run.simulated, db: dbPath, report: flags.report, grace: flags.grace, node: flags.node,
     journal: flags.journal ?? run.journal, fit: flags.fit, fitFloor: flags.fitFloor,
+    agentBudget: flags.agentBudget, onLoop: flags.onLoop, config: flags.config,
   }, cwd, ctx.env);
+  // Agents keep the budgets the run was started with, unless given again.
+  const agents = new Map(options.guards.agents);
+  for (const [agent, budgetNano] of Object.entries(run.agentBudgets)) {
+    const known = agents.get(agent);
+    if (!known) agents.set(agent, { budgetNano, maxNanoPerMinute: null, maxTokensPerMinute: null });
+    else if (known.budgetNano === null) agents.set(agent, { ...known, budgetNano });
+  }
+  options.guards = { ...options.guards, agents };
   options.budgetNano = flags.budget !== undefined ? parseBudget(flags.budget, '--budget') : run.budgetNano;
   if (options.budgetNano !== null && options.budgetNano <= run.spentNano) {
     throw new UsageError(`run ${run.id} has already spent its budget; pass a larger --budget to resume it`);

@@ -1,14 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { DEFAULT_LOOP_THRESHOLDS } from '../guards/loop-detector.js';
+import { configErrors } from './config-errors.js';
 import { UsageError } from '../errors.js';
 import { rejectZeroPrices } from '../pricing/override-notices.js';
 import type { PriceOverrides } from '../pricing/price-override.js';
 
 /** wflo.config.json, as validated against wflo.schema.json. */
+export interface AgentConfig { budget?: number; maxUsdPerMinute?: number; maxTokensPerMinute?: number }
+
 export interface WfloConfig {
   budget?: number;
   onBudget?: 'stop' | 'error';
+  agents?: Record<string, AgentConfig>;
+  onLoop?: 'warn' | 'error' | 'stop';
+  loop?: { repeats?: number; window?: number };
+  circuit?: { enabled?: boolean; consecutiveFailures?: number; errorRate?: number; minCalls?: number; windowMs?: number; cooldownMs?: number; maxCooldownMs?: number; probeTimeoutMs?: number };
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   db?: string;
   graceMs?: number;
   journal?: boolean;
@@ -24,23 +33,43 @@ function loadSchema(): object {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as object;
 }
 
-/** Reads `wflo.config.json` in `cwd`, if there is one. A bad file is a usage error naming the problem. */
-export function loadConfig(cwd: string): { config: WfloConfig; dir: string } {
-  const file = path.join(cwd, CONFIG_FILE);
-  if (!fs.existsSync(file)) return { config: {}, dir: cwd };
+let compiled: ValidateFunction<WfloConfig> | undefined;
+
+/** The schema, compiled once per process. */
+function validator(): ValidateFunction<WfloConfig> {
+  compiled ??= new Ajv({ allErrors: true }).compile<WfloConfig>(loadSchema());
+  return compiled;
+}
+
+/** Rules the schema cannot say. */
+function crossChecks(config: WfloConfig): string[] {
+  const errors: string[] = [];
+  const repeats = config.loop?.repeats ?? DEFAULT_LOOP_THRESHOLDS.repeats;
+  if (config.loop?.window !== undefined && config.loop.window < repeats) errors.push(`loop.window: must be >= loop.repeats (${repeats})`);
+  return errors;
+}
+
+/**
+ * Reads the config file: `file` when given (--config), else `wflo.config.json` in `cwd` if there
+ * is one. A bad file is a usage error listing every problem by path.
+ */
+export function loadConfig(cwd: string, file?: string): { config: WfloConfig; dir: string } {
+  const explicit = file !== undefined;
+  const target = explicit ? path.resolve(cwd, file) : path.join(cwd, CONFIG_FILE);
+  if (!fs.existsSync(target)) {
+    if (explicit) throw new UsageError(`config file not found: ${file}`, 'WFLO_CONFIG');
+    return { config: {}, dir: cwd };
+  }
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+    value = JSON.parse(fs.readFileSync(target, 'utf8'));
   } catch (err) {
-    throw new UsageError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, 'WFLO_CONFIG');
+    throw new UsageError(`${target}: not valid JSON (${err instanceof Error ? err.message : String(err)})`, 'WFLO_CONFIG');
   }
-  const ajv = new Ajv({ allErrors: false });
-  const validate = ajv.compile<WfloConfig>(loadSchema());
-  if (!validate(value)) {
-    const first = validate.errors?.[0];
-    const where = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
-    throw new UsageError(`${file}: ${where} ${first?.message ?? 'is invalid'}`, 'WFLO_CONFIG');
-  }
-  if (value.prices) rejectZeroPrices(value.prices, file);
-  return { config: value, dir: cwd };
+  const validate = validator();
+  const errors = validate(value) ? crossChecks(value) : configErrors(validate.errors ?? []);
+  if (errors.length > 0) throw new UsageError(`${target} is invalid:\n${errors.map((e) => `  ${e}`).join('\n')}`, 'WFLO_CONFIG');
+  const config = value as WfloConfig;
+  if (config.prices) rejectZeroPrices(config.prices, target);
+  return { config, dir: path.dirname(target) };
 }

@@ -7,7 +7,8 @@ import type { OnBudget } from '../store/types.js';
 import { loadConfig } from './load-config.js';
 import { DEFAULT_FIT_FLOOR } from '../pricing/fit.js';
 import type { FitPolicy } from '../supervisor/call-demand.js';
-import { DEFAULT_GUARDS, type GuardSettings } from './guard-settings.js';
+import type { GuardSettings } from './guard-settings.js';
+import { resolveGuards } from './guard-config.js';
 
 /** Flags of `wflo run` as commander hands them over (strings, unchecked). */
 export interface RunFlags {
@@ -23,6 +24,11 @@ export interface RunFlags {
   /** false with --no-fit. */
   fit?: boolean;
   fitFloor?: string;
+  /** --agent-budget name=usd, repeatable. */
+  agentBudget?: string[];
+  onLoop?: string;
+  /** --config: the config file to use instead of ./wflo.config.json. */
+  config?: string;
 }
 
 /** Everything a run needs, checked once; nothing downstream tests for undefined again. */
@@ -70,7 +76,7 @@ export function resolveDbPath(cwd: string, env: NodeJS.ProcessEnv, flag: string 
 }
 
 export function resolveRunOptions(script: string, scriptArgs: string[], flags: RunFlags, cwd: string, env: NodeJS.ProcessEnv): ResolvedRunOptions {
-  const { config } = loadConfig(cwd);
+  const { config, dir } = loadConfig(cwd, flags.config);
   const scriptPath = path.resolve(cwd, script);
   const ext = path.extname(scriptPath).toLowerCase();
   if (!SCRIPT_TYPES.includes(ext)) {
@@ -99,7 +105,7 @@ export function resolveRunOptions(script: string, scriptArgs: string[], flags: R
     cwd,
     budgetNano: flags.budget !== undefined ? parseBudget(flags.budget, '--budget') : config.budget !== undefined ? usdToNano(config.budget) : null,
     reportPath: flags.report ? path.resolve(cwd, flags.report) : null,
-    dbPath: resolveDbPath(cwd, env, flags.db, config.db),
+    dbPath: resolveDbPath(cwd, env, flags.db, config.db === undefined ? undefined : path.resolve(dir, config.db)),
     onBudget,
     simulate: flags.simulate === true,
     graceMs,
@@ -108,6 +114,6 @@ export function resolveRunOptions(script: string, scriptArgs: string[], flags: R
     typescript: ['.ts', '.mts', '.cts'].includes(ext),
     journal: flags.journal ?? config.journal ?? true,
     fit: { fit: flags.fit ?? config.fit ?? true, floor: fitFloor },
-    guards: DEFAULT_GUARDS,
+    guards: resolveGuards(config, { agentBudget: flags.agentBudget, onLoop: flags.onLoop, onBudget: flags.onBudget }, parseBudget),
   };
 }
