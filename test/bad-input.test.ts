@@ -54,7 +54,9 @@ describe('bad input gets one clear line and exit 2', () => {
   it('a bad wflo.config.json names the problem', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'wflo.config.json'), JSON.stringify({ budget: -3 }));
-    expectUsageError(await wflo(['run', path.join(FIXTURES, 'plain.mjs')], { cwd: dir }), 'wflo.config.json: budget must be > 0');
+    const result = await wflo(['run', path.join(FIXTURES, 'plain.mjs')], { cwd: dir });
+    expectUsageError(result, 'wflo.config.json is invalid:');
+    expect(result.stderr.split('\n').slice(1)).toEqual(['  budget: must be > 0']);
   });
 });
 

@@ -97,6 +97,16 @@ describe('loop detection', () => {
     const wrapped = rows<{ name: string; ok: number; agent: string }>(db, "SELECT name, ok, agent FROM tool_calls WHERE source = 'wrapped' ORDER BY id");
     expect(wrapped).toEqual(Array(6).fill({ name: 'search', ok: 1, agent: 'researcher' }));
     expect(callsOf(db).at(-1)).toMatchObject({ seq: 7, status: 'denied', agent: 'researcher' });
+
+    const runId = readDb(db).runs[0]!.id;
+    const status = await wflo(['status', runId, '--json', '--db', db]);
+    const json = JSON.parse(status.stdout) as { byAgent: unknown; tools: Array<Record<string, unknown>>; deadLetters: number };
+    expect(json.byAgent).toMatchObject([{ agent: 'researcher', calls: 6, budgetUsd: null }]);
+    expect(json.tools).toMatchObject([{ name: 'search', asked: 6, runs: 6, succeeded: 6, failed: 0, successRate: 1 }]);
+    expect(json.tools[0]!.medianMs).toBeGreaterThan(0);
+    expect(json.deadLetters).toBe(0);
+    const text = await wflo(['status', runId, '--db', db]);
+    expect(text.stdout).toMatch(/│ search\s+│ 6\s+│ 6\s+│ 100%/);
   });
 });
 
@@ -157,6 +167,23 @@ describe('circuit breakers', () => {
     const again = await wflo(['run', path.join(FIXTURES, 'failing-calls.mjs'), '--db', 'w.db', '--', '3'], { cwd: dir, env: providerEnv(provider) });
     expect(JSON.parse(again.stdout)).toMatchObject({ ok: 0, circuitOpen: 3, failed: 0 });
     expect(provider.requestCount()).toBe(5);
+
+    const listed = await wflo(['circuits', '--json', '--db', 'w.db'], { cwd: dir });
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'openai:gpt-4o-mini', kind: 'provider', state: 'open', lastError: 'HTTP 500' }]);
+    const dlq = await wflo(['dlq', '--json', '--db', 'w.db'], { cwd: dir });
+    expect((JSON.parse(dlq.stdout) as Array<{ attempts: number; summary: unknown }>).map((d) => [d.attempts, d.summary])).toEqual([
+      [2, { model: 'gpt-4o-mini', messages: 1, lastRole: 'user', last: 'call 1' }],
+      [3, { model: 'gpt-4o-mini', messages: 1, lastRole: 'user', last: 'call 0' }],
+    ]);
+    const unknown = await wflo(['circuits', 'reset', 'openai:gpt-5', '--db', 'w.db'], { cwd: dir });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toBe('wflo: no circuit named "openai:gpt-5" (known: openai:gpt-4o-mini)');
+    const reset = await wflo(['circuits', 'reset', 'openai:gpt-4o-mini', '--db', 'w.db'], { cwd: dir });
+    expect(reset.stdout).toBe('circuit openai:gpt-4o-mini reset: closed');
+    // Closed again: the next run's call reaches the provider (three attempts, all failing).
+    const third = await wflo(['run', path.join(FIXTURES, 'failing-calls.mjs'), '--db', 'w.db', '--', '1'], { cwd: dir, env: providerEnv(provider) });
+    expect(JSON.parse(third.stdout)).toMatchObject({ ok: 0, circuitOpen: 0, failed: 1 });
+    expect(provider.requestCount()).toBe(8);
   });
 
   it('after the cooldown one probe goes through; its success closes the circuit and calls flow again', async () => {

@@ -157,11 +157,11 @@ describe('bounds and leftovers', () => {
     const resumed = await wflo(['resume', readDb(db).runs[0]!.id, '--grace', '1e30', '--db', db]);
     expect([resumed.exitCode, resumed.stderr]).toEqual([2, 'wflo: --grace must be a whole number of milliseconds from 0 to 3600000 (one hour), got "1e30"']);
     expect(readDb(db).runs[0]).toMatchObject({ status: 'failed' });
-    for (const [graceMs, why] of [[1e9, 'must be <= 3600000'], [1.5, 'must be integer']] as const) {
+    for (const [graceMs, why] of [[1e9, 'must be <= 3600000'], [1.5, 'must be a whole number']] as const) {
       const dir = tempDir();
       fs.writeFileSync(path.join(dir, 'wflo.config.json'), JSON.stringify({ graceMs }));
       const result = await wflo(['run', path.join(FIXTURES, 'plain.mjs')], { cwd: dir });
-      expect([result.exitCode, result.stderr]).toEqual([2, `wflo: ${path.join(dir, 'wflo.config.json')}: graceMs ${why}`]);
+      expect([result.exitCode, result.stderr]).toEqual([2, `wflo: ${path.join(dir, 'wflo.config.json')} is invalid:\n  graceMs: ${why}`]);
     }
   });
 

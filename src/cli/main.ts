@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError, WfloError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { circuitsCommand, resetCircuitCommand, type CircuitsFlags } from './circuits.js';
+import { dlqCommand, type DlqFlags } from './dlq.js';
 import { checkpointsCommand, showCheckpointCommand, type CheckpointsFlags } from './checkpoints.js';
 import { pricesCommand, type PricesFlags } from './prices.js';
 import { resumeCommand, type ResumeFlags } from './resume.js';
@@ -93,6 +95,26 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
     .option('--limit <n>', 'how many runs to list (default 20)')
     .action((runId: string | undefined, flags: StatusFlags) => { setCode(statusCommand(runId, flags, ctx)); });
+
+  const circuits = cli.command('circuits')
+    .description('circuit breakers stored across runs (provider:model, and agent burn-rate breakers); `wflo circuits reset <name>` closes one')
+    .option('--json', 'print JSON')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    .action((flags: CircuitsFlags) => { setCode(circuitsCommand(flags, ctx)); });
+  circuits.command('reset')
+    .description('close a circuit: the next call goes through')
+    .argument('<name>', 'a circuit name from `wflo circuits`, e.g. openai:gpt-4o-mini')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    // --db may be taken by `circuits` itself when given after the name: read both.
+    .action((name: string, flags: CircuitsFlags, command: Command) => { setCode(resetCircuitCommand(name, { ...command.parent?.opts<CircuitsFlags>(), ...flags }, ctx)); });
+
+  cli.command('dlq')
+    .description('calls wflo gave up on after their retries (the dead-letter list), newest first')
+    .argument('[run-id]', 'only this run\'s')
+    .option('--json', 'print JSON')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    .option('--limit <n>', 'how many to list (default 50)')
+    .action((runId: string | undefined, flags: DlqFlags) => { setCode(dlqCommand(runId, flags, ctx)); });
 
   cli.command('prices')
     .description('show what wflo charges for a model, and the output ceiling it assumes when a call sets no max tokens')

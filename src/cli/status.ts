@@ -4,7 +4,9 @@ import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
+import { GuardStore } from '../store/guard-store.js';
 import { RunStore } from '../store/run-store.js';
+import { guardJson, guardLines, type GuardDetails } from './guard-details.js';
 import { asStoreError } from '../store/store-failure.js';
 import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
 import { budgetUsedPct } from '../ui/describe.js';
@@ -61,7 +63,7 @@ export interface RunHistory {
   budgetUsedPct: number | null;
 }
 
-function detail(run: RunRecord, byModel: ModelBreakdown[], history: RunHistory, ctx: CliContext): string {
+function detail(run: RunRecord, byModel: ModelBreakdown[], history: RunHistory, guards: GuardDetails, ctx: CliContext): string {
   const status = shownStatus(run);
   const lines = [
     `${chalk.bold(run.id)}  ${COLORS[status](status)}${run.exitCode === null ? '' : `  exit ${run.exitCode}`}${run.simulated ? chalk.magenta('  simulated') : ''}`,
@@ -83,6 +85,7 @@ function detail(run: RunRecord, byModel: ModelBreakdown[], history: RunHistory, 
       `${formatUsd(m.costNano)}${m.estimatedCalls ? ` (${m.estimatedCalls} est.)` : ''}`]);
   }
   if (byModel.length > 0) lines.push(table.toString());
+  lines.push(...guardLines(guards, run.id));
   return lines.join('\n');
 }
 
@@ -111,7 +114,11 @@ export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx
       refusedCalls: store.countCalls(run.id, 'denied'), cappedCalls: fitted.capped, waitedCalls: fitted.waited,
       budgetUsedPct: run.budgetNano === null ? null : budgetUsedPct(run.spentNano, run.budgetNano),
     };
-    ctx.stdout.write(flags.json ? `${JSON.stringify({ ...runJson(run, byModel), ...history }, null, 2)}\n` : `${detail(run, byModel, history, ctx)}\n`);
+    const guardStore = new GuardStore(db);
+    const guards: GuardDetails = {
+      byAgent: guardStore.byAgent(run.id, new Map(Object.entries(run.agentBudgets))), tools: guardStore.toolStats(run.id), deadLetters: guardStore.deadLetterCount(run.id),
+    };
+    ctx.stdout.write(flags.json ? `${JSON.stringify({ ...runJson(run, byModel), ...history, ...guardJson(guards) }, null, 2)}\n` : `${detail(run, byModel, history, guards, ctx)}\n`);
     return 0;
   } catch (err) {
     throw asStoreError(dbPath, err);

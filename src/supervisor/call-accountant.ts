@@ -5,8 +5,7 @@ import type { PriceBook } from '../pricing/price-book.js';
 import { unknownPriceMessage } from '../pricing/price-book.js';
 import { costOf, type ModelRates } from '../pricing/rates.js';
 import type { DeadLetterMessage, DenyCode, DenyDetails, ReserveMessage, SettleMessage, SupervisorMessage, ToolRunMessage } from '../protocol/messages.js';
-import type { BreakerTicket } from './breakers.js';
-import type { CallGuards } from './call-guards.js';
+import type { CallGuards, GuardTicket } from './call-guards.js';
 import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
 import { demandOf, requestedOutput, type FitPolicy } from './call-demand.js';
@@ -26,7 +25,7 @@ interface Call {
   /** The fewest output tokens worth sending when the call is fitted to a budget; null when it cannot be fitted. */
   floor: ((budget: Nano) => number) | null;
   /** The breakers that let it through (released if it is not sent after all). */
-  ticket: BreakerTicket | null;
+  ticket: GuardTicket | null;
   /** The output limit per answer wflo set to fit the budget, or null. */
   cap: number | null;
 }
@@ -161,7 +160,7 @@ export class CallAccountant {
   /** Loops and breakers: a refusal to send, or null with the call's breaker ticket kept. */
   private guarded(call: Call, deny: (code: DenyCode, message: string, details: DenyDetails | null) => SupervisorMessage): SupervisorMessage | null {
     const verdict = this.o.guards.before(call.request, this.o.clock());
-    if ('probes' in verdict) { call.ticket = verdict; return null; }
+    if ('breakers' in verdict) { call.ticket = verdict; return null; }
     const answer = deny(verdict.code, verdict.message, verdict.details);
     if (verdict.stop) this.o.onLoopStop(verdict.message);
     return answer;

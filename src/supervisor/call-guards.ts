@@ -11,6 +11,9 @@ const ARGS_CHARS = 2000;
 
 export interface GuardRefusal { code: DenyCode; message: string; details: DenyDetails; stop: boolean }
 
+/** A call the guards let through: its breakers, and its request while out (for loops). */
+export interface GuardTicket { breakers: BreakerTicket; request: { agent: string | null; fingerprint: string } }
+
 export interface CallGuardsOptions {
   settings: GuardSettings;
   store: GuardStore;
@@ -38,7 +41,7 @@ export class CallGuards {
   }
 
   /** Before a call is sent: a loop or an open breaker refuses it; else it goes with a ticket. Retries are not new calls for loops. */
-  before(request: ReserveMessage, now: number): GuardRefusal | BreakerTicket {
+  before(request: ReserveMessage, now: number): GuardRefusal | GuardTicket {
     if (request.retryOf === null) {
       const action = this.loops.beforeCall(request.agent, request.fingerprint);
       if (action.kind === 'warn') this.o.emit({ type: 'warning', message: action.message });
@@ -46,20 +49,24 @@ export class CallGuards {
     }
     const admitted = this.breakers.admit(request.provider, request.model, request.agent, now);
     if ('retryAt' in admitted) return { code: 'circuit_open', message: admitted.message, details: admitted.details, stop: false };
-    return admitted;
+    this.loops.sending(request.agent, request.fingerprint, 1);
+    return { breakers: admitted, request: { agent: request.agent, fingerprint: request.fingerprint } };
   }
 
-  /** The call was not sent after all. */
-  release(ticket: BreakerTicket | null, now: number): void {
-    if (ticket) this.breakers.release(ticket, now);
+  /** The call was not sent after all, or its process ended with it. */
+  release(ticket: GuardTicket | null, now: number): void {
+    if (!ticket) return;
+    this.breakers.release(ticket.breakers, now);
+    this.loops.sending(ticket.request.agent, ticket.request.fingerprint, -1);
   }
 
   /** A call settled: breakers learn its outcome, loops its tool calls, the store its tool calls. A loop to stop for is returned. */
-  after(seq: number, request: ReserveMessage, ticket: BreakerTicket | null, m: SettleMessage, costNano: number, now: number): string | null {
+  after(seq: number, request: ReserveMessage, ticket: GuardTicket | null, m: SettleMessage, costNano: number, now: number): string | null {
     if (ticket) {
+      this.loops.sending(request.agent, request.fingerprint, -1);
       const unsent = m.httpStatus === 0 && m.errorCode === null && m.outcome === 'error';
       const tokens = m.usage ? m.usage.inputTokens + m.usage.outputTokens : 0;
-      this.breakers.settled(ticket, request.agent, {
+      this.breakers.settled(ticket.breakers, request.agent, {
         httpStatus: m.httpStatus === 0 ? null : m.httpStatus, errorCode: m.errorCode, unsent, costNano, tokens,
         error: m.error ?? (m.httpStatus >= 400 ? `HTTP ${m.httpStatus}` : null),
       }, now);

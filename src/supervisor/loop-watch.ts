@@ -31,6 +31,8 @@ export class LoopWatch {
   private readonly warned = new Set<string>();
   /** Tool loops found in a response: the agent's next call answers for them. */
   private readonly pending = new Map<string | null, LoopAction & { kind: 'refuse' | 'stop' }>();
+  /** Requests in flight by agent and fingerprint: the same request sent again while one is out is a fan-out, not a loop. */
+  private readonly inFlight = new Map<string, number>();
   /** Loops seen (warned or acted on) in this run. */
   count = 0;
 
@@ -48,11 +50,20 @@ export class LoopWatch {
       return pending;
     }
     const observation = { agent, kind: 'request' as const, key: fingerprint };
+    // Concurrent copies of a request (sampling, a burst) are not the agent asking again after an answer.
+    if ((this.inFlight.get(`${agent ?? ''}\u0000${fingerprint}`) ?? 0) > 0) return { kind: 'none' };
     const loop = this.detector.wouldLoop(observation);
     const action = loop ? this.escalate(loop) : { kind: 'none' as const };
     // A refused request is not sent: it is not one of the agent's calls.
     if (action.kind === 'none' || action.kind === 'warn') this.detector.record(observation);
     return action;
+  }
+
+  /** A request went out (granted) or came back (settled, or not sent after all). */
+  sending(agent: string | null, fingerprint: string, delta: 1 | -1): void {
+    const key = `${agent ?? ''}\u0000${fingerprint}`;
+    const n = (this.inFlight.get(key) ?? 0) + delta;
+    if (n > 0) this.inFlight.set(key, n); else this.inFlight.delete(key);
   }
 
   /** After a response: the tool calls it asked for. A loop they complete is acted on at the agent's next call (or now, to stop). */

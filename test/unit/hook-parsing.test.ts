@@ -80,7 +80,7 @@ describe('input bound and protocol', () => {
     expect(parseHookMessage('not json')).toBeUndefined();
     expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null,"journal":null}'))
       .toBeUndefined(); // no context: a hook of another protocol version
-    expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null,"journal":null,"context":["resp_1"]}'))
+    expect(parseHookMessage('{"type":"settle","callId":1,"outcome":"ok","usage":null,"httpStatus":200,"latencyMs":1,"model":null,"error":null,"journal":null,"context":["resp_1"],"errorCode":null,"toolCalls":[]}'))
       .toMatchObject({ type: 'settle', callId: 1, context: ['resp_1'] });
   });
 });

@@ -40,7 +40,7 @@ describe('Ledger', () => {
   it('refuses at once only what cannot fit even with nothing in flight', () => {
     const ledger = new Ledger(1000, 300);
     ledger.request(1, whole(600));
-    expect(ledger.request(2, whole(701))).toEqual({ kind: 'refuse', refusal: { spent: 300, budget: 1000, worstCase: 701 } });
+    expect(ledger.request(2, whole(701))).toEqual({ kind: 'refuse', refusal: { spent: 300, budget: 1000, worstCase: 701, agent: null } });
     expect(ledger.request(3, whole(700))).toEqual({ kind: 'wait' });
   });
 
@@ -67,7 +67,7 @@ describe('Ledger', () => {
     ledger.request(3, whole(0)); // behind call 2
     ledger.settle(1, 600); // call 1 used all it held: 400 left, call 2 can no longer fit
     expect(ledger.pump()).toEqual([
-      { callId: 2, decision: { kind: 'refuse', refusal: { spent: 600, budget: 1000, worstCase: 500 } } },
+      { callId: 2, decision: { kind: 'refuse', refusal: { spent: 600, budget: 1000, worstCase: 500, agent: null } } },
       { callId: 3, decision: { kind: 'grant', held: 0, cut: null } },
     ]);
   });
@@ -83,7 +83,7 @@ describe('Ledger', () => {
     expect(ledger.pump()).toEqual([{ callId: 2, decision: { kind: 'grant', held: 1_000, cut: 90 } }]);
     ledger.settle(2, 500);
     // 500 left: 40 tokens, below the floor of 50.
-    expect(ledger.request(3, cuttable(100, 10, 2000, 50))).toEqual({ kind: 'refuse', refusal: { spent: 9_500, budget: 10_000, worstCase: 20_100 } });
+    expect(ledger.request(3, cuttable(100, 10, 2000, 50))).toEqual({ kind: 'refuse', refusal: { spent: 9_500, budget: 10_000, worstCase: 20_100, agent: null } });
   });
 
   it('withdraws waiting calls one by one (their process went away) or all at once (the run stops)', () => {
