@@ -8,10 +8,10 @@ import path from 'node:path';
  * stderr goes to a file, not a pipe: wflo prints a line per call and the bench process also
  * hosts the fake provider, so it should not spend its time reading them.
  */
-export function runNode(args, { env, stderrFile, timeoutMs = 120_000 }) {
+export function runNode(args, { env, stderrFile, timeoutMs = 120_000, cwd }) {
   return new Promise((resolve) => {
     const err = fs.openSync(stderrFile, 'w');
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', err] });
+    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', err] });
     fs.closeSync(err);
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (s) => { stdout += s; });

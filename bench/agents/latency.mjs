@@ -13,9 +13,13 @@ const request = {
   messages: [{ role: 'user', content: 'Give three reasons to write unit tests.' }],
 };
 
+// Each call asks something new, as an agent does: the same request again and again is a loop to wflo.
+let asked = 0;
+const next = () => ({ ...request, messages: [{ role: 'user', content: `${request.messages[0].content} (${++asked})` }] });
+
 async function plainCall() {
   const start = performance.now();
-  await openai.chat.completions.create(request);
+  await openai.chat.completions.create(next());
   return performance.now() - start;
 }
 
@@ -24,19 +28,26 @@ async function plainCall() {
 async function streamedCall() {
   const start = performance.now();
   let first = -1;
-  const stream = await openai.chat.completions.create({ ...request, stream: true });
+  const stream = await openai.chat.completions.create({ ...next(), stream: true });
   for await (const _chunk of stream) {
     if (first < 0) first = performance.now() - start;
   }
   return first;
 }
 
-// Warm-up: JIT, the SDK's lazy paths, the keep-alive socket and (under wflo) the supervisor socket.
-for (let i = 0; i < warmup; i++) { await plainCall(); await streamedCall(); }
+async function measure() {
+  // Warm-up: JIT, the SDK's lazy paths, the keep-alive socket and (under wflo) the supervisor socket.
+  for (let i = 0; i < warmup; i++) { await plainCall(); await streamedCall(); }
+  const plain = [];
+  for (let i = 0; i < calls; i++) plain.push(await plainCall());
+  const ttfc = [];
+  for (let i = 0; i < streams; i++) ttfc.push(await streamedCall());
+  return { plain, ttfc };
+}
 
-const plain = [];
-for (let i = 0; i < calls; i++) plain.push(await plainCall());
-const ttfc = [];
-for (let i = 0; i < streams; i++) ttfc.push(await streamedCall());
+// BENCH_AGENT: every call inside agent(name), so per-agent guards are on its path (under wflo only).
+const { plain, ttfc } = process.env.BENCH_AGENT
+  ? await (await import('wflo')).agent(process.env.BENCH_AGENT, measure)
+  : await measure();
 
 process.stdout.write(`${JSON.stringify({ plain, ttfc, supervised: Boolean(process.env.WFLO_SOCKET) })}\n`);

@@ -16,15 +16,17 @@ const now = () => performance.timeOrigin + performance.now();
 
 async function child(calls, concurrency) {
   const url = `${process.env.OPENAI_BASE_URL}/chat/completions`;
-  const init = {
+  // Each call asks something new, as an agent does: the same request again and again is a loop to wflo.
+  let asked = 0;
+  const init = () => ({
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${process.env.OPENAI_API_KEY}` },
     body: JSON.stringify({
       model: 'gpt-4o-mini',
       max_tokens: 50,
-      messages: [{ role: 'user', content: 'Give three reasons to write unit tests.' }],
+      messages: [{ role: 'user', content: `Give three reasons to write unit tests. (${process.pid}.${++asked})` }],
     }),
-  };
+  });
   // Start together: the parent says "go" once every child is up, so the burst measures calls,
   // not process start-up.
   process.stdout.write('ready\n');
@@ -39,7 +41,7 @@ async function child(calls, concurrency) {
     while (issued < calls) {
       issued++;
       try {
-        const res = await fetch(url, init);
+        const res = await fetch(url, init());
         const body = await res.json();
         if (res.ok && body.usage) ok++;
         else if (errors.length < 5) errors.push(`HTTP ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);

@@ -46,8 +46,9 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--agent-budget <name=usd>', 'a budget for one agent (agent() in the SDK); repeatable', collect, [])
     .addOption(new Option('--on-loop <action>', 'when an agent goes on looping after a warning: warn only, fail its next call (LoopDetectedError), or stop the run (exit 4)').choices(['warn', 'error', 'stop']))
     .option('--config <file>', 'the config file (default ./wflo.config.json)')
+    .option('--no-guards', 'no loop detection, circuit breakers or retries by wflo (budgets, agent budgets included, still hold)')
     .action(async (script: string, args: string[], flags: RunFlags, command: Command) => {
-      setCode(await runCommand(script, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit) }, ctx));
+      setCode(await runCommand(script, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit), guards: explicit(command, 'guards', flags.guards) }, ctx));
     });
 
   cli.command('checkpoints')
@@ -84,8 +85,9 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--agent-budget <name=usd>', 'a budget for one agent (agent() in the SDK); repeatable', collect, [])
     .addOption(new Option('--on-loop <action>', 'when an agent goes on looping after a warning: warn only, fail its next call (LoopDetectedError), or stop the run (exit 4)').choices(['warn', 'error', 'stop']))
     .option('--config <file>', 'the config file (default ./wflo.config.json)')
+    .option('--no-guards', 'no loop detection, circuit breakers or retries by wflo (budgets, agent budgets included, still hold)')
     .action(async (runId: string, args: string[], flags: ResumeFlags, command: Command) => {
-      setCode(await resumeCommand(runId, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit) }, ctx));
+      setCode(await resumeCommand(runId, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit), guards: explicit(command, 'guards', flags.guards) }, ctx));
     });
 
   cli.command('status')

@@ -21,6 +21,7 @@ export interface ResumeFlags {
   agentBudget?: string[];
   onLoop?: string;
   config?: string;
+  guards?: boolean;
 }
 
 /**
@@ -47,7 +48,7 @@ export async function resumeCommand(runId: string, args: string[], flags: Resume
   const options = resolveRunOptions(run.script, args.length > 0 ? args : run.args, {
     onBudget: run.onBudget, simulate: run.simulated, db: dbPath, report: flags.report, grace: flags.grace, node: flags.node,
     journal: flags.journal ?? run.journal, fit: flags.fit, fitFloor: flags.fitFloor,
-    agentBudget: flags.agentBudget, onLoop: flags.onLoop, config: flags.config,
+    agentBudget: flags.agentBudget, onLoop: flags.onLoop, config: flags.config, guards: flags.guards,
   }, cwd, ctx.env);
   // Agents keep the budgets the run was started with, unless given again.
   const agents = new Map(options.guards.agents);

@@ -10,6 +10,8 @@ export interface GuardFlags {
   onLoop?: string;
   /** --on-budget as given on the command line, if it was. */
   onBudget?: string;
+  /** false with --no-guards. */
+  guards?: boolean;
 }
 
 const ON_LOOP: readonly string[] = ['warn', 'error', 'stop'];
@@ -38,15 +40,18 @@ export function resolveGuards(config: WfloConfig, flags: GuardFlags, parseBudget
   }
   const onLoop = flags.onLoop ?? config.onLoop ?? DEFAULT_GUARDS.onLoop;
   if (!ON_LOOP.includes(onLoop)) throw new UsageError(`--on-loop must be "warn", "error" or "stop", got "${onLoop}"`);
+  const enabled = flags.guards ?? config.guards ?? true;
   const loop = { ...DEFAULT_GUARDS.loop, ...config.loop };
-  const retry = { ...DEFAULT_GUARDS.retry, ...config.retry };
+  // Off: one attempt, as the script's SDK would make it (its own retries then apply).
+  const retry = enabled ? { ...DEFAULT_GUARDS.retry, ...config.retry } : { ...DEFAULT_GUARDS.retry, maxAttempts: 1 };
   return {
+    enabled,
     agents,
     // An agent's breach stops the run only when stopping was asked for; by default it fails that agent's call.
     onAgentBudget: (flags.onBudget ?? config.onBudget) === 'stop' ? 'stop' : 'error',
     onLoop: onLoop as OnLoop,
     loop,
-    circuit: { ...DEFAULT_GUARDS.circuit, ...config.circuit },
+    circuit: { ...DEFAULT_GUARDS.circuit, ...config.circuit, ...(enabled ? {} : { enabled: false }) },
     retry,
   };
 }

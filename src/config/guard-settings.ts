@@ -16,6 +16,8 @@ export interface AgentLimits {
 
 /** Every guard's settings for a run, from wflo.config.json and flags (flags win). */
 export interface GuardSettings {
+  /** false (--no-guards): no loop detection, circuits or retries; agent budgets still hold. */
+  enabled: boolean;
   /** Per agent, by name. */
   agents: ReadonlyMap<string, AgentLimits>;
   /** An agent budget breached: fail that call (error), or stop the run (stop, when --on-budget stop was given explicitly). */
@@ -29,6 +31,7 @@ export interface GuardSettings {
 }
 
 export const DEFAULT_GUARDS: GuardSettings = {
+  enabled: true,
   agents: new Map(),
   onAgentBudget: 'error',
   onLoop: 'stop',

@@ -15,6 +15,7 @@ export interface WfloConfig {
   onBudget?: 'stop' | 'error';
   agents?: Record<string, AgentConfig>;
   onLoop?: 'warn' | 'error' | 'stop';
+  guards?: boolean;
   loop?: { repeats?: number; window?: number };
   circuit?: { enabled?: boolean; consecutiveFailures?: number; errorRate?: number; minCalls?: number; windowMs?: number; cooldownMs?: number; maxCooldownMs?: number; probeTimeoutMs?: number };
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };

@@ -29,6 +29,8 @@ export interface RunFlags {
   onLoop?: string;
   /** --config: the config file to use instead of ./wflo.config.json. */
   config?: string;
+  /** false with --no-guards. */
+  guards?: boolean;
 }
 
 /** Everything a run needs, checked once; nothing downstream tests for undefined again. */
@@ -114,6 +116,6 @@ export function resolveRunOptions(script: string, scriptArgs: string[], flags: R
     typescript: ['.ts', '.mts', '.cts'].includes(ext),
     journal: flags.journal ?? config.journal ?? true,
     fit: { fit: flags.fit ?? config.fit ?? true, floor: fitFloor },
-    guards: resolveGuards(config, { agentBudget: flags.agentBudget, onLoop: flags.onLoop, onBudget: flags.onBudget }, parseBudget),
+    guards: resolveGuards(config, { agentBudget: flags.agentBudget, onLoop: flags.onLoop, onBudget: flags.onBudget, guards: flags.guards }, parseBudget),
   };
 }

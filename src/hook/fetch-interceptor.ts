@@ -121,7 +121,7 @@ type Attempted =
  * Transient failures (408, 429, 5xx, a broken connection) are retried by wflo under `retry`:
  * each attempt is reserved and recorded; the SDK is told not to retry what wflo gave up on.
  */
-export function meterFetch(original: Fetch, connection: SupervisorConnection, journal: boolean, budgeted: boolean, retry: RetryOptions = DEFAULT_RETRY): Fetch {
+export function meterFetch(original: Fetch, connection: SupervisorConnection, journal: boolean, budgeted: boolean, retry: RetryOptions = DEFAULT_RETRY, guards = true): Fetch {
   const sends = new SendTracker();
   const policy = new RetryPolicy(Math.random, retry);
 
@@ -192,7 +192,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     if (!request) return original(...outgoing(input, init, read, text));
 
     const key = journal ? requestKey(request, text) : null;
-    const fingerprint = requestFingerprint(request);
+    const fingerprint = guards ? requestFingerprint(request) : '';
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     let first: number | null = null;
     let last: number | null = null;

@@ -31,7 +31,7 @@ function install(): void {
   const connection = new SupervisorConnection(socketPath, isMainThread ? followSupervisor : () => {});
   holder[INSTALLED] = { connection };
   const budgeted = process.env[ENV.budgeted] === '1';
-  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0', budgeted, retrySettings(process.env[ENV.retry]));
+  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0', budgeted, retrySettings(process.env[ENV.retry]), process.env[ENV.guards] !== '0');
   // Every thread: a worker can spawn children and start workers too. This file is dist/preload.cjs.
   const carried = new CarriedEnv(process.env, __filename);
   const notify = notifyOnce(connection);

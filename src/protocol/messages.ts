@@ -15,6 +15,8 @@ export const ENV = {
   budgeted: 'WFLO_BUDGETED',
   /** wflo's retry policy as JSON ({ maxAttempts, baseDelayMs, maxDelayMs }). */
   retry: 'WFLO_RETRY',
+  /** "0" when the run has its guards off (--no-guards): requests are not fingerprinted for loops. */
+  guards: 'WFLO_GUARDS',
 } as const;
 
 export type Provider = 'openai' | 'anthropic';

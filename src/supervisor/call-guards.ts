@@ -42,7 +42,7 @@ export class CallGuards {
 
   /** Before a call is sent: a loop or an open breaker refuses it; else it goes with a ticket. Retries are not new calls for loops. */
   before(request: ReserveMessage, now: number): GuardRefusal | GuardTicket {
-    if (request.retryOf === null) {
+    if (request.retryOf === null && this.o.settings.enabled) {
       const action = this.loops.beforeCall(request.agent, request.fingerprint);
       if (action.kind === 'warn') this.o.emit({ type: 'warning', message: action.message });
       else if (action.kind !== 'none') return { code: 'loop_detected', message: action.message, details: action.details, stop: action.kind === 'stop' };
@@ -72,12 +72,14 @@ export class CallGuards {
       }, now);
     }
     if (m.toolCalls.length === 0) return null;
+    // Tool calls are recorded whatever the guards; loops are looked for only when they are on.
     for (const tool of m.toolCalls) {
       this.o.store.insertToolCall({
         runId: this.o.runId, source: 'model', callSeq: seq, agent: request.agent, name: tool.name.slice(0, 200),
         args: redact(tool.args).slice(0, ARGS_CHARS), ok: null, durationMs: null, error: null, createdAt: now,
       });
     }
+    if (!this.o.settings.enabled) return null;
     const action = this.loops.afterResponse(request.agent, m.toolCalls);
     if (action.kind === 'warn') this.o.emit({ type: 'warning', message: action.message });
     return action.kind === 'stop' ? action.message : null;

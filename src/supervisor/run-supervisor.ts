@@ -185,7 +185,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     if (o.simulate) simulator = await startFakeProvider({ latencyMs: 40, chunkDelayMs: 15 });
     script = startScript({
       nodePath: o.nodePath, script: o.script, args: o.scriptArgs, cwd: o.cwd, pipeOutput: reporter.ownsTerminal,
-      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal, budgeted: o.budgetNano !== null || o.guards.agents.size > 0, retry: o.guards.retry }),
+      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal, budgeted: o.budgetNano !== null || o.guards.agents.size > 0, retry: o.guards.retry, guards: o.guards.enabled }),
     });
     script.stdout?.on('data', (chunk: Buffer) => reporter.scriptOutput('stdout', chunk.toString('utf8')));
     script.stderr?.on('data', (chunk: Buffer) => reporter.scriptOutput('stderr', chunk.toString('utf8')));

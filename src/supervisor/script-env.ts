@@ -20,6 +20,8 @@ export interface ScriptEnvOptions {
   budgeted: boolean;
   /** wflo's retry policy, for the hook. */
   retry: RetryOptions;
+  /** false with --no-guards. */
+  guards: boolean;
   /** Base URLs of the simulated provider, when simulating. */
   simulated: { openaiBaseUrl: string; anthropicBaseUrl: string } | null;
 }
@@ -40,6 +42,7 @@ export function scriptEnv(o: ScriptEnvOptions): NodeJS.ProcessEnv {
     [ENV.journal]: o.journal ? '1' : '0',
     [ENV.budgeted]: o.budgeted ? '1' : '0',
     [ENV.retry]: JSON.stringify(o.retry),
+    [ENV.guards]: o.guards ? '1' : '0',
   };
   if (o.simulated) {
     // Simulated runs never see real keys: nothing can reach a real provider by mistake.

@@ -122,3 +122,39 @@ describe('Ledger', () => {
     expect(ledger.spent).toBe(5);
   });
 });
+
+describe('Ledger with agent budgets', () => {
+  it('holds a call against its agent\'s budget and the run\'s; an agent over its own is refused by name, others go on', () => {
+    const ledger = new Ledger(10_000, 0, new Map([['researcher', { budget: 1_000, spent: 0 }]]));
+    expect(ledger.request(1, whole(600), 'researcher')).toEqual({ kind: 'grant', held: 600, cut: null });
+    // 600 held of the researcher's 1,000: it waits, though the run has room.
+    expect(ledger.request(2, whole(500), 'researcher')).toEqual({ kind: 'wait' });
+    // Another agent does not queue behind it on its own budget… but shares the run's, so it waits its turn there.
+    expect(ledger.request(3, whole(100), 'writer')).toEqual({ kind: 'wait' });
+    ledger.settle(1, 600);
+    expect(ledger.pump()).toEqual([
+      { callId: 2, decision: { kind: 'refuse', refusal: { spent: 600, budget: 1_000, worstCase: 500, agent: 'researcher' } } },
+      { callId: 3, decision: { kind: 'grant', held: 100, cut: null } },
+    ]);
+    expect(ledger.agentPurse('researcher')).toEqual({ budget: 1_000, spent: 600 });
+    expect(ledger.spent).toBe(600);
+  });
+
+  it('without a run budget, agents queue only behind their own calls', () => {
+    const ledger = new Ledger(null, 0, new Map([['a', { budget: 1_000, spent: 0 }]]));
+    expect(ledger.request(1, whole(900), 'a').kind).toBe('grant');
+    expect(ledger.request(2, whole(900), 'a').kind).toBe('wait');
+    expect(ledger.request(3, whole(5_000), 'b')).toEqual({ kind: 'grant', held: 5_000, cut: null });
+    expect(ledger.request(4, whole(5_000), null)).toEqual({ kind: 'grant', held: 5_000, cut: null });
+    expect(ledger.room('a')).toBe(1_000);
+    expect(ledger.room('b')).toBeNull();
+  });
+
+  it('cuts a call to what its agent\'s budget affords, with that budget for the floor', () => {
+    const ledger = new Ledger(1_000_000, 0, new Map([['a', { budget: 5_000, spent: 4_000 }]]));
+    const seen: Array<[number, number]> = [];
+    const demand: Demand = { full: 20_100, cut: (room, budget) => { seen.push([room, budget]); return { outputTokens: 90, worstCase: 1_000 }; } };
+    expect(ledger.request(1, demand, 'a')).toEqual({ kind: 'grant', held: 1_000, cut: 90 });
+    expect(seen).toEqual([[1_000, 5_000]]);
+  });
+});
