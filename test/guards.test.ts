@@ -203,3 +203,17 @@ describe('circuit breakers', () => {
     expect(rows(path.join(dir, 'w.db'), 'SELECT name, state FROM circuits')).toEqual([{ name: 'openai:gpt-4o-mini', state: 'closed' }]);
   });
 });
+
+describe('burn-rate breakers', () => {
+  it('an agent spending faster than its limit per minute is refused with CircuitOpenError until the cooldown', async () => {
+    // 13,500 nano a call; the limit is 30,000 nano a minute: the third call trips the breaker.
+    provider = await startFakeProvider({ usage: { inputTokens: 10, outputTokens: 20 } });
+    const dir = withConfig({ agents: { researcher: { maxUsdPerMinute: 0.00003 } } });
+    const result = await wflo(['run', path.join(FIXTURES, 'burn-rate.mjs'), '--db', 'w.db'], { cwd: dir, env: providerEnv(provider) });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ ok: 3, tripped: 3, circuit: 'agent:researcher' });
+    expect(provider.billed.length).toBe(3);
+    expect(result.stderr).toContain('agent researcher is spending too fast (over its $0.000030 per minute)');
+    expect(rows(path.join(dir, 'w.db'), 'SELECT name, kind, state FROM circuits')).toEqual([{ name: 'agent:researcher', kind: 'burn-rate', state: 'open' }]);
+  });
+});

@@ -146,11 +146,23 @@ export class Breakers {
     return (name.endsWith(':tokens') ? limits?.maxTokensPerMinute : limits?.maxNanoPerMinute) ?? 0;
   }
 
-  /** Writes the breaker when what is stored would change in a way the next run must see. */
+  /**
+   * Writes the breaker when the next run must see the change: its state moved (opened, probing,
+   * closed), or a circuit's run of failures grew or was broken. A healthy call on a closed
+   * circuit writes nothing, so the guards cost no write on the common path.
+   */
   private save(name: string, entry: Entry, now: number, lastError: string | null): void {
-    const snapshot = JSON.stringify(entry.breaker.toJSON());
-    if (snapshot === entry.lastSaved) return;
+    const snapshot = entry.breaker.toJSON();
+    const text = JSON.stringify(snapshot);
+    if (text === entry.lastSaved) return;
     const before = entry.lastSaved;
+    const gateNow = JSON.stringify(snapshot.gate);
+    const streak = (t: string): number => Number(/"streak":(\d+)/.exec(t)?.[1] ?? 0);
+    const streakMoved = entry.kind === 'provider' && streak(text) !== streak(before);
+    if (!before.startsWith(`{"gate":${gateNow}`) || streakMoved) this.write(name, entry, text, before, now, lastError);
+  }
+
+  private write(name: string, entry: Entry, snapshot: string, before: string, now: number, lastError: string | null): void {
     entry.lastSaved = snapshot;
     const { state, retryAt } = stateOf(entry.breaker, now);
     const wasOpen = before.includes('"state":"open"');
