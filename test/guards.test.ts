@@ -217,3 +217,16 @@ describe('burn-rate breakers', () => {
     expect(rows(path.join(dir, 'w.db'), 'SELECT name, kind, state FROM circuits')).toEqual([{ name: 'agent:researcher', kind: 'burn-rate', state: 'open' }]);
   });
 });
+
+describe('a caller that gives up while its call waits for budget', () => {
+  it('gets its abort at once; the call is never sent and costs nothing', async () => {
+    // Each call's worst case is about 100 × 600 + input nano; the budget holds one at a time.
+    provider = await startFakeProvider({ latencyMs: 600, usage: { inputTokens: 10, outputTokens: 20 } });
+    const db = path.join(tempDir(), 'wflo.db');
+    const result = await wflo(['run', path.join(FIXTURES, 'abort-while-waiting.mjs'), '--budget', '0.0001', '--no-fit', '--db', db], { env: providerEnv(provider) });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ second: 'APIUserAbortError: Request was aborted.', abortedQuickly: true });
+    expect(provider.requestCount()).toBe(1);
+    expect(callsOf(db).map((c) => [c.seq, c.status, c.cost_nano])).toEqual([[1, 'ok', 13_500], [2, 'error', 0]]);
+  });
+});

@@ -44,7 +44,7 @@ export function sentPath(url: string): string | null {
  * OPENAI_BASE_URL / ANTHROPIC_BASE_URL forwards them to the same bill. The path must sit under
  * `/v1/` (or Azure's `/openai/…`), so an application's own `/batches` is left alone.
  */
-const UNMETERED = /\/(?:v1|openai(?:\/deployments\/[^/]+)?)\/(?:images\/|audio\/|batches$|messages\/batches|fine_tuning\/|realtime|videos|threads\/(?:[^/]+\/)?runs|evals|containers|complete$)/;
+const UNMETERED = /\/(?:v1|openai(?:\/deployments\/[^/]+)?)\/(?:images\/|audio\/|batches$|messages\/batches|fine_tuning\/|realtime|videos|responses\/compact$|threads\/(?:[^/]+\/)?runs|evals|containers|complete$)/;
 
 /** True for a call wflo cannot meter that a provider would bill. */
 export function isUnmeteredBillable(url: string, method: string): boolean {

@@ -125,9 +125,33 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
   const sends = new SendTracker();
   const policy = new RetryPolicy(Math.random, retry);
 
+  /**
+   * The supervisor's answer, unless the caller aborts first (a call may wait for budget): then
+   * fetch rejects as it would, and a grant that comes later is handed back unsent, at no cost.
+   */
+  async function answerOrAbort(asked: Promise<SupervisorMessage | Error>, signal: AbortSignal | null | undefined): Promise<SupervisorMessage | Error> {
+    if (!signal) return asked;
+    if (signal.aborted) throw signal.reason;
+    let onAbort = (): void => {};
+    const aborted = new Promise<never>((_, reject) => { onAbort = () => reject(signal.reason); signal.addEventListener('abort', onAbort, { once: true }); });
+    try {
+      return await Promise.race([asked, aborted]);
+    } catch (err) {
+      void asked.then((late) => {
+        if (late instanceof Error || late.type !== 'grant') return;
+        connection.settle({ callId: late.callId, outcome: 'error', usage: null, httpStatus: 0, latencyMs: 0, model: null,
+          error: 'the caller aborted the call before it was sent', journal: null, context: [], errorCode: null, toolCalls: [] });
+      });
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** One attempt: reserve, send, tap. */
-  async function attempt(input: FetchInput, init: RequestInit | undefined, read: ReadBody, request: LlmRequest, key: string | null, of: AttemptOf): Promise<Attempted> {
-    const answer = await reserve(connection, request, key, of);
+  async function attempt(input: FetchInput, init: RequestInit | undefined, read: ReadBody, request: LlmRequest, key: string | null, of: AttemptOf,
+    signal: AbortSignal | null | undefined): Promise<Attempted> {
+    const answer = await answerOrAbort(reserve(connection, request, key, of), signal);
     if (answer instanceof Error) return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', `${answer.message}; the call was not sent`) };
     if (answer.type === 'deny') return { kind: 'answer', response: refusalResponse(request.provider, answer.code, answer.message, answer.details) };
     if (answer.type === 'replay') return { kind: 'answer', response: replayed(answer) };
@@ -197,7 +221,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     let first: number | null = null;
     let last: number | null = null;
     for (let tryNumber = 1; ; tryNumber++) {
-      const outcome = await attempt(input, init, read, request, key, { agent, fingerprint, retryOf: first, tryNumber });
+      const outcome = await attempt(input, init, read, request, key, { agent, fingerprint, retryOf: first, tryNumber }, signal);
       if (outcome.kind === 'answer') {
         // A retry refused (an open circuit, the budget) ends the call: the failures before it are its story.
         const refusal = outcome.response.headers.get('x-wflo-refusal');

@@ -109,3 +109,20 @@ describe('unboundedReason', () => {
     expect(unboundedReason({ model: 'm', messages: [], web_search_options: {} })).toContain('web search');
   });
 });
+
+describe('output limits set twice, and compaction', () => {
+  it('a chat request with both max_tokens and max_completion_tokens is bounded by the larger, and cut in both', async () => {
+    const { parseOpenAiRequest } = await import('../../src/hook/providers/openai.js');
+    const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], max_tokens: 900, max_completion_tokens: 100 };
+    const request = parseOpenAiRequest('chat.completions', JSON.stringify(body), body);
+    expect(request.outputTokensMax).toBe(900);
+    expect(JSON.parse(request.capped!(50))).toMatchObject({ max_tokens: 50, max_completion_tokens: 50 });
+  });
+
+  it('POST /v1/responses/compact is billable and not metered: refused under a budget', async () => {
+    const { isUnmeteredBillable, detectTarget } = await import('../../src/hook/detect.js');
+    expect(detectTarget('https://api.openai.com/v1/responses/compact', 'POST', undefined)).toBeNull();
+    expect(isUnmeteredBillable('https://api.openai.com/v1/responses/compact', 'POST')).toBe(true);
+    expect(isUnmeteredBillable('https://api.openai.com/v1/responses/resp_1/cancel', 'POST')).toBe(false);
+  });
+});

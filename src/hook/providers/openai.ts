@@ -19,8 +19,12 @@ function choicesOf(endpoint: OpenAiEndpoint, body: Json): number {
 
 function outputCeiling(endpoint: OpenAiEndpoint, body: Json, choices: number): number | null {
   if (endpoint === 'embeddings') return 0;
-  const max = endpoint === 'responses' ? body.max_output_tokens
-    : endpoint === 'completions' ? (body.max_tokens ?? LEGACY_DEFAULT_MAX_TOKENS) : (body.max_completion_tokens ?? body.max_tokens);
+  if (endpoint === 'chat.completions') {
+    // Both set: a compatible server may honour either, so the larger bounds the output.
+    const set = [body.max_completion_tokens, body.max_tokens].filter(isCount);
+    return set.length > 0 ? Math.max(...set) * choices : null;
+  }
+  const max = endpoint === 'responses' ? body.max_output_tokens : (body.max_tokens ?? LEGACY_DEFAULT_MAX_TOKENS);
   return isCount(max) ? max * choices : null;
 }
 
@@ -36,6 +40,12 @@ function outputLimitField(endpoint: Exclude<OpenAiEndpoint, 'embeddings'>, body:
   return typeof body.model === 'string' && REASONING_MODEL.test(body.model) ? 'max_completion_tokens' : 'max_tokens';
 }
 
+/** A chat request that sets both limits gets both lowered: whichever the server honours must hold. */
+function bothLimits(endpoint: Exclude<OpenAiEndpoint, 'embeddings'>, body: Json, max: number): Json {
+  if (endpoint !== 'chat.completions' || !isCount(body.max_tokens) || !isCount(body.max_completion_tokens)) return {};
+  return { max_tokens: max, max_completion_tokens: max };
+}
+
 /** Reads an OpenAI (or compatible) request. For chat streams without usage, asks for it. */
 export function parseOpenAiRequest(endpoint: OpenAiEndpoint, text: string, body: Json): LlmRequest {
   const stream = body.stream === true;
@@ -49,7 +59,7 @@ export function parseOpenAiRequest(endpoint: OpenAiEndpoint, text: string, body:
     usageInjected = true;
   }
   const capped = endpoint === 'embeddings' ? null
-    : (max: number): string => JSON.stringify({ ...toSend, [outputLimitField(endpoint, body)]: max });
+    : (max: number): string => JSON.stringify({ ...toSend, ...bothLimits(endpoint, body, max), [outputLimitField(endpoint, body)]: max });
   const choices = choicesOf(endpoint, body);
   return {
     provider: 'openai',
