@@ -126,3 +126,11 @@ describe('output limits set twice, and compaction', () => {
     expect(isUnmeteredBillable('https://api.openai.com/v1/responses/resp_1/cancel', 'POST')).toBe(false);
   });
 });
+
+describe('priority processing', () => {
+  it('is refused under a budget: it is billed above the prices wflo knows', async () => {
+    const { unboundedReason } = await import('../../src/hook/providers/types.js');
+    expect(unboundedReason({ model: 'gpt-4o', service_tier: 'priority' })).toBe('it asks for priority processing ("service_tier": "priority"), billed at higher rates wflo does not price');
+    expect(unboundedReason({ model: 'gpt-4o', service_tier: 'flex' })).toBeNull();
+  });
+});

@@ -120,6 +120,7 @@ export function unboundedReason(body: Json): string | null {
     const reason = storedContentPart(part);
     if (reason) return reason;
   }
+  if (body.service_tier === 'priority') return 'it asks for priority processing ("service_tier": "priority"), billed at higher rates wflo does not price';
   if (body.web_search_options !== undefined) return 'it asks for web search ("web_search_options"), billed per search';
   if (body.mcp_servers !== undefined) return 'it uses remote MCP servers ("mcp_servers") whose results are billed as input';
   const tools = Array.isArray(body.tools) ? body.tools : [];
