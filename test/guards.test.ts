@@ -31,7 +31,8 @@ describe('per-agent budgets', () => {
     const dir = tempDir();
     const db = path.join(dir, 'wflo.db');
     const report = path.join(dir, 'report.json');
-    const result = await wflo(['run', path.join(FIXTURES, 'agents-budgets.mjs'), '--agent-budget', 'researcher=0.0001', '--no-fit', '--db', db, '--report', report, '--', '8'],
+    const result = await wflo(['run', path.join(FIXTURES, 'agents-budgets.mjs'), '--agent-budget', 'researcher=0.0001', '--agent-budget', 'writer=0.001',
+      '--no-fit', '--db', db, '--report', report, '--', '8'],
       { env: providerEnv(provider) });
     expect(result.stderr).not.toContain('internal error');
     expect(result.exitCode).toBe(0);
@@ -55,7 +56,7 @@ describe('per-agent budgets', () => {
 
     const json = JSON.parse(fs.readFileSync(report, 'utf8')) as { byAgent: unknown };
     expect(json.byAgent).toEqual([
-      { agent: 'writer', calls: 8, costUsd: 8 * 13_500 / 1e9, budgetUsd: null },
+      { agent: 'writer', calls: 8, costUsd: 8 * 13_500 / 1e9, budgetUsd: 0.001 },
       { agent: 'researcher', calls: researcher.ok, costUsd: researcher.ok * 13_500 / 1e9, budgetUsd: 0.0001 },
     ]);
   });
