@@ -52,9 +52,12 @@ function picoToNano(pico: number): Nano {
 export function costOf(rates: ModelRates, usage: Usage): Nano {
   const total = usage.inputTokens;
   const uncached = Math.max(0, total - usage.cachedInputTokens - usage.cacheWriteTokens);
+  const oneHour = Math.min(usage.cacheWrite1hTokens ?? 0, usage.cacheWriteTokens);
   const pico = uncached * picoAt(rates.input, total)
     + usage.cachedInputTokens * picoAt(rates.cachedInput, total)
-    + usage.cacheWriteTokens * picoAt(rates.cacheWrite, total)
+    + (usage.cacheWriteTokens - oneHour) * picoAt(rates.cacheWrite, total)
+    // Anthropic bills an hour-long cache write at twice the base input price.
+    + oneHour * 2 * picoAt(rates.input, total)
     + usage.outputTokens * picoAt(rates.output, total);
   return picoToNano(pico);
 }

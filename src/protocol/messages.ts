@@ -30,6 +30,8 @@ export interface Usage {
   cachedInputTokens: number;
   /** Input tokens written to the provider's cache (part of inputTokens). */
   cacheWriteTokens: number;
+  /** Of the cache writes, those kept for an hour (Anthropic `ttl: "1h"`), billed at twice the base input price. */
+  cacheWrite1hTokens?: number;
   /** All output tokens, including reasoning. */
   outputTokens: number;
   /** Reasoning tokens (part of outputTokens). */
@@ -180,6 +182,7 @@ function parseUsage(value: unknown): Usage | null | undefined {
   if (!isObject(value)) return undefined;
   const { inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens } = value;
   if (![inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens].every(isCount)) return undefined;
+  if (value.cacheWrite1hTokens !== undefined && !(isCount(value.cacheWrite1hTokens) && value.cacheWrite1hTokens <= (cacheWriteTokens as number))) return undefined;
   return value as unknown as Usage;
 }
 

@@ -48,3 +48,26 @@ describe('PriceBook', () => {
     expect(book.rates('openai', 'house-model')).toBeUndefined();
   });
 });
+
+describe('Anthropic 1-hour cache writes', () => {
+  it('are priced at twice the base input, the 5-minute ones at the cache-write rate', async () => {
+    const { costOf, flatRate } = await import('../../src/pricing/rates.js');
+    // claude-sonnet-4: $3 input, $0.30 cache read, $3.75 5-minute write, $15 output (per million).
+    const rates = { provider: 'anthropic' as const, model: 'claude-sonnet-4', source: 'test', input: flatRate(3_000_000), cachedInput: flatRate(300_000),
+      cacheWrite: flatRate(3_750_000), output: flatRate(15_000_000), outputLimit: 64_000, outputLimitSource: null };
+    // 100 uncached + 1,000 written for 5 minutes + 2,000 written for an hour; 10 output.
+    const usage = { inputTokens: 3_100, cachedInputTokens: 0, cacheWriteTokens: 3_000, cacheWrite1hTokens: 2_000, outputTokens: 10, reasoningTokens: 0 };
+    // 100 × 3,000,000 + 1,000 × 3,750,000 + 2,000 × 6,000,000 + 10 × 15,000,000 = 16,200,000,000 pico = 16,200,000 nano.
+    expect(costOf(rates, usage)).toBe(16_200_000);
+  });
+
+  it('are read from usage.cache_creation, and a request asking for them is bounded at twice its bytes', async () => {
+    const { anthropicMessageUsage, parseAnthropicRequest } = await import('../../src/hook/providers/anthropic.js');
+    const usage = anthropicMessageUsage({ usage: { input_tokens: 100, cache_creation_input_tokens: 3_000, cache_read_input_tokens: 0, output_tokens: 10,
+      cache_creation: { ephemeral_5m_input_tokens: 1_000, ephemeral_1h_input_tokens: 2_000 } } }).usage;
+    expect(usage).toMatchObject({ inputTokens: 3_100, cacheWriteTokens: 3_000, cacheWrite1hTokens: 2_000 });
+    const body = { model: 'claude-sonnet-4', max_tokens: 10, system: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '1h' } }], messages: [{ role: 'user', content: 'hi' }] };
+    const text = JSON.stringify(body);
+    expect(parseAnthropicRequest(text, body).inputTokensMax).toBe(2 * Buffer.byteLength(text));
+  });
+});

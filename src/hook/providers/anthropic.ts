@@ -5,6 +5,8 @@ import {
   type Json, type LlmRequest, type StreamTracker, type UsageResult,
 } from './types.js';
 
+const ONE_HOUR_CACHE = /"ttl"\s*:\s*"1h"/;
+
 /** Reads an Anthropic messages request: max_tokens is required by the API, so the ceiling is known. */
 export function parseAnthropicRequest(text: string, body: Json): LlmRequest {
   // Extended thinking needs max_tokens above its budget: the output limit cannot be cut below that.
@@ -15,7 +17,9 @@ export function parseAnthropicRequest(text: string, body: Json): LlmRequest {
     endpoint: 'messages',
     model: typeof body.model === 'string' ? body.model : '',
     stream: body.stream === true,
-    inputTokensMax: inputTokensBound(text, Array.isArray(body.tools) && body.tools.length > 0),
+    // A 1-hour cache write costs twice the base input price, above every rate the bound assumes
+    // (the dearest is the 5-minute write, 1.25×): counting each byte twice keeps the bound above it.
+    inputTokensMax: inputTokensBound(text, Array.isArray(body.tools) && body.tools.length > 0) * (ONE_HOUR_CACHE.test(text) ? 2 : 1),
     outputTokensMax: isCount(body.max_tokens) ? body.max_tokens : null,
     choices: 1,
     unbounded: unboundedReason(body),
@@ -34,10 +38,13 @@ function anthropicUsage(raw: unknown): Usage | null {
   if (!u || !isCount(u.input_tokens)) return null;
   const cacheRead = count(u.cache_read_input_tokens);
   const cacheWrite = count(u.cache_creation_input_tokens);
+  // Writes kept for an hour cost more than the 5-minute ones the catalogue prices.
+  const oneHour = count(asObject(u.cache_creation)?.ephemeral_1h_input_tokens);
   return {
     inputTokens: count(u.input_tokens) + cacheRead + cacheWrite,
     cachedInputTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
+    ...(oneHour > 0 ? { cacheWrite1hTokens: Math.min(oneHour, cacheWrite) } : {}),
     outputTokens: count(u.output_tokens),
     reasoningTokens: 0,
   };
