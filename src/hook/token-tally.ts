@@ -1,4 +1,4 @@
-import { asObject, IMAGE_TOKENS_MAX, type Json } from './providers/types.js';
+import { asObject, imageTokensMax, type Json } from './providers/types.js';
 
 /** Counts the BPE tokens of a text with the model's encoding (special-token spellings as plain text). */
 export type CountTokens = (text: string) => number;
@@ -63,7 +63,7 @@ class Tally {
   total = 0;
   ok = true;
 
-  constructor(private readonly count: CountTokens) {}
+  constructor(private readonly count: CountTokens, private readonly imageTokens: number) {}
 
   /** A string as its tokens; anything else that reaches the model as its JSON. */
   text(value: unknown): void {
@@ -84,7 +84,7 @@ class Tally {
       if (!part) { this.text(item); continue; }
       const type = part.type;
       // Images are billed by size, not by their URL or base64: the byte bound's allowance.
-      if (type === 'image_url' || type === 'input_image' || type === 'image') this.total += IMAGE_TOKENS_MAX;
+      if (type === 'image_url' || type === 'input_image' || type === 'image') this.total += this.imageTokens;
       // Audio and files (PDF pages as text and images) have no bound here: the byte bound stays.
       else if (type === 'input_audio' || type === 'input_file' || type === 'file' || type === 'document') this.ok = false;
       else if (typeof part.text === 'string' && Object.keys(part).every((k) => k === 'type' || k === 'text' || k === 'annotations')) this.text(part.text);
@@ -174,7 +174,7 @@ function countPrompts(tally: Tally, input: unknown): boolean {
  * files, reasoning and server-tool items, a body of the wrong shape): the byte bound stays.
  */
 export function tallyOpenAiInput(endpoint: OpenAiCountable, body: Json, count: CountTokens): number | null {
-  const tally = new Tally(count);
+  const tally = new Tally(count, imageTokensMax(typeof body.model === 'string' ? body.model : ''));
   if (endpoint === 'embeddings') return countPrompts(tally, body.input) ? tally.total : null;
   if (endpoint === 'completions') {
     if (!countPrompts(tally, body.prompt)) return null;

@@ -70,9 +70,11 @@ describe('SSE', () => {
 
 describe('input bound and protocol', () => {
   it('bounds input tokens by bytes, plus a ceiling per image', () => {
-    expect(inputTokensBound('héllo', false)).toBe(6);
-    expect(inputTokensBound('{"type":"image_url"}', false)).toBe(20 + 6000);
-    expect(inputTokensBound('{"type": "image"}', true)).toBe(17 + 6000 + 2000);
+    expect(inputTokensBound('héllo', false, 'gpt-4o')).toBe(6);
+    expect(inputTokensBound('{"type":"image_url"}', false, 'gpt-4o')).toBe(20 + 6000);
+    expect(inputTokensBound('{"type": "image"}', true, 'claude-sonnet-4')).toBe(17 + 6000 + 2000);
+    // gpt-4o-mini bills an image as up to 2,833 + 5,667 × 8 tokens.
+    expect(inputTokensBound('{"type":"image_url"}', false, 'gpt-4o-mini-2024-07-18')).toBe(20 + 48_169);
   });
 
   it('rejects malformed hook messages', () => {

@@ -60,7 +60,7 @@ describe('openAiInputTokensBound: above real tokenizer output, and tight', () =>
   it('is far below the byte bound where text is dense in bytes', () => {
     for (const name of ['chinese', 'japanese', 'arabic', 'emoji'] as const) {
       const messages = corpus[name]!;
-      expect(chat(messages)!).toBeLessThan(inputTokensBound(JSON.stringify({ model: 'gpt-4o', messages }), false) / 2);
+      expect(chat(messages)!).toBeLessThan(inputTokensBound(JSON.stringify({ model: 'gpt-4o', messages }), false, 'gpt-4o') / 2);
     }
   });
 

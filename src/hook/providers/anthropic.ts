@@ -19,7 +19,7 @@ export function parseAnthropicRequest(text: string, body: Json): LlmRequest {
     stream: body.stream === true,
     // A 1-hour cache write costs twice the base input price, above every rate the bound assumes
     // (the dearest is the 5-minute write, 1.25×): counting each byte twice keeps the bound above it.
-    inputTokensMax: inputTokensBound(text, Array.isArray(body.tools) && body.tools.length > 0) * (ONE_HOUR_CACHE.test(text) ? 2 : 1),
+    inputTokensMax: inputTokensBound(text, Array.isArray(body.tools) && body.tools.length > 0, '') * (ONE_HOUR_CACHE.test(text) ? 2 : 1),
     outputTokensMax: isCount(body.max_tokens) ? body.max_tokens : null,
     choices: 1,
     unbounded: unboundedReason(body),

@@ -66,7 +66,7 @@ export function parseOpenAiRequest(endpoint: OpenAiEndpoint, text: string, body:
     endpoint,
     model: typeof body.model === 'string' ? body.model : '',
     stream,
-    inputTokensMax: inputTokensBound(text, Array.isArray(body.tools) && body.tools.length > 0),
+    inputTokensMax: inputTokensBound(text, Array.isArray(body.tools) && body.tools.length > 0, typeof body.model === 'string' ? body.model : ''),
     outputTokensMax: outputCeiling(endpoint, body, choices),
     choices,
     unbounded: unboundedReason(body),

@@ -51,13 +51,24 @@ export function isCount(value: unknown): value is number {
  * encodes, and JSON framing bytes outnumber per-message overhead tokens. Images cost tokens
  * beyond their URL; tool definitions bring a hidden system prompt.
  */
-export function inputTokensBound(body: string, hasTools: boolean): number {
+export function inputTokensBound(body: string, hasTools: boolean, model: string): number {
   const images = (body.match(/"type"\s*:\s*"(?:image|input_image|image_url|document)"/g) ?? []).length;
-  return Buffer.byteLength(body, 'utf8') + images * IMAGE_TOKENS_MAX + (hasTools ? TOOLS_PROMPT_TOKENS_MAX : 0);
+  return Buffer.byteLength(body, 'utf8') + images * imageTokensMax(model) + (hasTools ? TOOLS_PROMPT_TOKENS_MAX : 0);
 }
 
 /** Generous ceiling on the tokens one image or document reference can cost. */
 export const IMAGE_TOKENS_MAX = 6_000;
+
+/**
+ * gpt-4o-mini bills images as if they were many more tokens (to price them like gpt-4o):
+ * 2,833 plus 5,667 per 512-pixel tile, up to 8 tiles at high detail.
+ */
+const GPT_4O_MINI_IMAGE_TOKENS_MAX = 2_833 + 5_667 * 8;
+
+/** The most one image can cost a model, in its input tokens. */
+export function imageTokensMax(model: string): number {
+  return /gpt-4o-mini/.test(model) ? GPT_4O_MINI_IMAGE_TOKENS_MAX : IMAGE_TOKENS_MAX;
+}
 /** Generous ceiling on the system prompt a provider adds when tools are defined. */
 const TOOLS_PROMPT_TOKENS_MAX = 2_000;
 
