@@ -29,10 +29,13 @@ describe('output ceilings', () => {
   });
 
   it('a gpt-4.1 call without max tokens fits a $5 budget: reserved for 32,768 output tokens, not the 1M context window', async () => {
-    provider = await startFakeProvider({ usage: { inputTokens: 8, outputTokens: 20 } });
+    const limits: Array<number | undefined> = [];
+    provider = await startFakeProvider({ usage: (req) => { limits.push(req.maxOutputTokens); return { inputTokens: 8, outputTokens: 20 }; } });
     const db = path.join(tempDir(), 'wflo.db');
     const result = await wflo(['run', path.join(FIXTURES, 'no-max-tokens.mjs'), '--budget', '5', '--db', db, '--', 'gpt-4.1'], { env: providerEnv(provider) });
     expect(result.exitCode).toBe(0);
+    // Sent with the limit it was reserved for: the provider enforces the bound, whatever the model's real limit.
+    expect(limits).toEqual([32_768]);
     const [call] = readDb(db).calls;
     // 8 × 2,000 + 20 × 8,000 nano; the reservation is 32,768 × 8,000 nano of output plus the input bound at 2,000 nano a token.
     expect(call).toMatchObject({ status: 'ok', model: 'gpt-4.1', cost_nano: 176_000 });

@@ -26,6 +26,8 @@ interface Call {
   floor: ((budget: Nano) => number) | null;
   /** The breakers that let it through (released if it is not sent after all). */
   ticket: GuardTicket | null;
+  /** The output limit the reservation assumed when the request set none (the model's), to be sent with it; else null. */
+  assumed: number | null;
   /** The output limit per answer wflo set to fit the budget, or null. */
   cap: number | null;
 }
@@ -112,7 +114,7 @@ export class CallAccountant {
     const { ledger, prices } = this.o;
     const rates = prices.rates(request.provider, request.model);
     const budgeted = ledger.budgeted(request.agent);
-    const call: Call = { seq: 0, connection, pid, request, rates, arrivedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq(), floor: null, cap: null, ticket: null };
+    const call: Call = { seq: 0, connection, pid, request, rates, arrivedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq(), floor: null, cap: null, ticket: null, assumed: null };
     const deny = (code: DenyCode, message: string, details: DenyDetails | null = null): SupervisorMessage => this.deny(this.numbered(call), code, message, details);
     if (this.stopping) return deny('run_stopping', 'the run is stopping; no new LLM calls are sent');
     const journaled = this.o.replay?.take(request.requestKey);
@@ -140,6 +142,9 @@ export class CallAccountant {
         + `set max tokens in the call or "max_output_tokens" under prices."${request.model}" in wflo.config.json`);
     }
     const inputTokens = request.inputTokensMax + (typeof stored === 'number' ? stored : 0);
+    // Under a budget, a request that sets no output limit is sent with the one it was reserved for:
+    // the provider then enforces the bound, even if the model's real limit is above the catalogue's.
+    if (budgeted && request.outputTokensMax === null && request.fit && perAnswer !== null) call.assumed = perAnswer;
     const demand = demandOf(rates, request, inputTokens, perAnswer ?? 0, this.o.fit, budgeted);
     call.floor = demand.floor ?? null;
     // The byte bound is what keeps the call from going whole: an exact count may let it.
@@ -252,7 +257,7 @@ export class CallAccountant {
       this.o.emit({ type: 'call-capped', seq: call.seq, pid: call.pid, model: call.request.model, outputTokens: decision.cut,
         requested: requestedOutput(call.request, call.rates), heldNano: decision.held });
     }
-    return { type: 'grant', rid: call.request.rid, callId: call.seq, maxOutputTokens: decision.cut };
+    return { type: 'grant', rid: call.request.rid, callId: call.seq, maxOutputTokens: decision.cut ?? call.assumed };
   }
 
   private deny(call: Call, code: DenyCode, message: string, details: DenyDetails | null = null, agent: string | null = null): SupervisorMessage {
