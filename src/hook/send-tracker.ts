@@ -35,6 +35,8 @@ export class SendTracker {
   private readonly calls = new Map<number, Tracked>();
   private readonly requests = new WeakMap<object, number>();
   private listening = false;
+  /** An HTTP/2 connection was made in this process: undici does not report its writes. */
+  private http2 = false;
 
   private listen(): void {
     if (this.listening) return;
@@ -54,11 +56,15 @@ export class SendTracker {
       const call = id === undefined ? undefined : this.calls.get(id);
       if (call) call.state = 'sent';
     });
+    diagnostics.subscribe('undici:client:connected', (message) => {
+      const socket = (message as { socket?: { alpnProtocol?: unknown } }).socket;
+      if (socket?.alpnProtocol === 'h2') this.http2 = true;
+    });
     // Synchronous: the socket write of a settle goes out before the process is gone.
     process.on('exit', () => {
       for (const [id, call] of this.calls) {
         this.calls.delete(id);
-        if (call.state === 'waiting' || call.state === 'created') call.unsent();
+        if (this.unsent(call.state)) call.unsent();
       }
     });
   }
@@ -81,7 +87,17 @@ export class SendTracker {
   /** True when the call's request is known never to have been written (it cannot have reached the provider). */
   neverSent(callId: number): boolean {
     const state = this.calls.get(callId)?.state;
-    return state === 'waiting' || state === 'created';
+    return state !== undefined && this.unsent(state);
+  }
+
+  /**
+   * Built by undici but not reported written counts as unsent while every connection is
+   * HTTP/1.1, which reports each write. Once an HTTP/2 connection is up (its writes are not
+   * reported), such a request may have gone: it is charged. No request is written before its
+   * connection exists, and the connection is reported first.
+   */
+  private unsent(state: State): boolean {
+    return state === 'waiting' || (state === 'created' && !this.http2);
   }
 
   /** The call is settled: stop tracking it. */
