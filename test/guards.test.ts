@@ -231,3 +231,16 @@ describe('a caller that gives up while its call waits for budget', () => {
     expect(callsOf(db).map((c) => [c.seq, c.status, c.cost_nano])).toEqual([[1, 'ok', 13_500], [2, 'error', 0]]);
   });
 });
+
+describe('a script\'s own fetch', () => {
+  it('assigned to globalThis.fetch is metered too, and a wrapper around wflo\'s is not metered twice', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 10, outputTokens: 20 } });
+    const db = path.join(tempDir(), 'wflo.db');
+    // Under a budget: the fetch on node:http is metered through wflo's wrapper, so it is not refused as unmetered.
+    const result = await wflo(['run', path.join(FIXTURES, 'own-fetch.mjs'), '--budget', '1', '--db', db], { env: providerEnv(provider) });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ wrapped: 1, own: 1 });
+    expect(provider.requestCount()).toBe(2);
+    expect(callsOf(db).map((c) => [c.seq, c.status, c.cost_nano])).toEqual([[1, 'ok', 13_500], [2, 'ok', 13_500]]);
+  });
+});

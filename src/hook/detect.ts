@@ -13,7 +13,7 @@ const OPENAI_PATHS: ReadonlyArray<[string, Endpoint]> = [
   ['/embeddings', 'embeddings'],
 ];
 
-function headerOf(headers: HeadersInit | undefined, name: string): boolean {
+export function headerOf(headers: HeadersInit | undefined, name: string): boolean {
   if (!headers) return false;
   if (headers instanceof Headers) return headers.has(name);
   if (Array.isArray(headers)) return headers.some(([key]) => key?.toLowerCase() === name);

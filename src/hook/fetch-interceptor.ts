@@ -2,7 +2,7 @@ import type { SupervisorMessage } from '../protocol/messages.js';
 import { DeferredAbort } from './deferred-abort.js';
 import { bodyEncoding, decodeBody, encodeBody, type BodyEncoding } from './body-encoding.js';
 import type { SupervisorConnection } from './connection.js';
-import { detectTarget, isUnmeteredBillable, type Target } from './detect.js';
+import { detectTarget, headerOf, isUnmeteredBillable, type Target } from './detect.js';
 import { parseAnthropicRequest } from './providers/anthropic.js';
 import { parseOpenAiRequest } from './providers/openai.js';
 import { asObject, type LlmRequest } from './providers/types.js';
@@ -15,7 +15,7 @@ import { requestFingerprint, requestKey } from './request-identity.js';
 import { requestSummary } from './request-summary.js';
 import { pause } from './retry-settings.js';
 import { tapResponse } from './response-tap.js';
-import { SendTracker } from './send-tracker.js';
+import { MARK, SendTracker } from './send-tracker.js';
 
 type Fetch = typeof globalThis.fetch;
 type FetchInput = Parameters<Fetch>[0];
@@ -198,7 +198,10 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
   return async function wfloFetch(input: FetchInput, init?: RequestInit): Promise<Response> {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input instanceof Request ? input.url : String(input);
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
-    const target = detectTarget(url, method, init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+    // Already metered by an outer wflo fetch (a script's own fetch wrapped around ours): send as is.
+    if (headerOf(headers, MARK)) return original(input, init);
+    const target = detectTarget(url, method, headers);
     if (!target) {
       if (budgeted && isUnmeteredBillable(url, method)) {
         return refusalResponse(url.includes('anthropic') ? 'anthropic' : 'openai', 'unmetered', `wflo cannot meter ${new URL(url).pathname} calls, so they are refused under a budget`);

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { syncBuiltinESMExports } from 'node:module';
 import { isUnmeteredBillable, targetOfPath } from './detect.js';
 import type { Notify } from './notices.js';
+import { MARK } from './send-tracker.js';
 
 /** Hosts that are LLM providers whatever the request looks like. */
 const PROVIDER_HOSTS = /(?:^|\.)(?:api\.openai\.com|api\.anthropic\.com|openai\.azure\.com)$/;
@@ -36,6 +37,8 @@ export function guardNodeHttp(notify: Notify, budgeted: boolean): void {
   const hosts = configuredHosts();
   const check = (request: http.ClientRequest): void => {
     try {
+      // Sent by a script's own fetch that wflo wrapped: already reserved and metered.
+      if (request.getHeader(MARK) !== undefined) { request.removeHeader(MARK); return; }
       if (!looksLikeLlmCall(request, hosts)) return;
       const what = `${request.method} ${request.protocol}//${String(request.getHeader('host') ?? request.host)}${request.path}`;
       if (budgeted) {

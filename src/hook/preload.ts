@@ -24,6 +24,24 @@ function followSupervisor(): void {
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), KILL_AFTER_MS).unref();
 }
 
+/**
+ * A script (or a polyfill) that assigns its own globalThis.fetch gets it metered too: the
+ * assignment is wrapped, so no LLM call goes around the meter that way.
+ */
+function keepFetchMetered(metered: typeof fetch, meter: (original: typeof fetch) => typeof fetch): void {
+  let current = metered;
+  Object.defineProperty(globalThis, 'fetch', {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set: (value: unknown) => {
+      if (typeof value !== 'function') return;
+      const original = value as typeof fetch;
+      current = meter((input, init) => original(input, init));
+    },
+  });
+}
+
 function install(): void {
   const socketPath = process.env[ENV.socket];
   const holder = globalThis as Record<symbol, unknown>;
@@ -31,7 +49,9 @@ function install(): void {
   const connection = new SupervisorConnection(socketPath, isMainThread ? followSupervisor : () => {});
   holder[INSTALLED] = { connection };
   const budgeted = process.env[ENV.budgeted] === '1';
-  globalThis.fetch = meterFetch(globalThis.fetch.bind(globalThis), connection, process.env[ENV.journal] !== '0', budgeted, retrySettings(process.env[ENV.retry]), process.env[ENV.guards] !== '0');
+  const meter = (original: typeof fetch): typeof fetch => meterFetch(original, connection, process.env[ENV.journal] !== '0', budgeted,
+    retrySettings(process.env[ENV.retry]), process.env[ENV.guards] !== '0');
+  keepFetchMetered(meter(globalThis.fetch.bind(globalThis)), meter);
   // Every thread: a worker can spawn children and start workers too. This file is dist/preload.cjs.
   const carried = new CarriedEnv(process.env, __filename);
   const notify = notifyOnce(connection);

@@ -1,7 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 
 /** A header that tells the undici request apart; removed before anything is written. */
-const MARK = 'x-wflo-send';
+export const MARK = 'x-wflo-send';
 
 /** waiting: granted, not handed to fetch yet; handed: fetch called; created: undici built the request; sent: its headers went out. */
 type State = 'waiting' | 'handed' | 'created' | 'sent';
