@@ -18,6 +18,9 @@ describe('LangGraph.js with WfloSaver', () => {
     expect(JSON.parse(first.stdout)).toEqual(['plan', 'research', 'write']);
     expect(provider.billed).toHaveLength(3);
     const runId = readDb(db).runs[0]?.id ?? '';
+    // Each call is attributed to the graph node that made it, with no change to the script.
+    const status = JSON.parse((await wflo(['status', runId, '--db', db, '--json'])).stdout) as { byAgent: Array<{ agent: string; calls: number }> };
+    expect(status.byAgent.map((a) => [a.agent, a.calls]).sort()).toEqual([['plan', 1], ['research', 1], ['write', 1]]);
 
     const listed = JSON.parse((await wflo(['checkpoints', runId, '--db', db, '--json'])).stdout) as CheckpointJson[];
     // The input checkpoint, then one after each step: START, plan, research, write.

@@ -1,10 +1,34 @@
 import { scopedAgent } from '../context/agent-scope.js';
 
+/*
+ * Frameworks keep their own context in AsyncLocalStorage, on globalThis: read it where it is,
+ * without importing them. A framework that is not loaded costs one property lookup.
+ */
+
+/** @langchain/core's tracing storage, and the key of the runnable config in its store (LangGraph puts the node there). */
+const LANGCHAIN_STORAGE = Symbol.for('ls:tracing_async_local_storage');
+const LANGCHAIN_CONFIG = Symbol.for('lc:child_config');
+
+interface Storage { getStore(): unknown }
+
+function storageAt(key: symbol): Storage | undefined {
+  const value = (globalThis as unknown as Record<symbol, unknown>)[key];
+  return typeof value === 'object' && value !== null && typeof (value as Storage).getStore === 'function' ? value as Storage : undefined;
+}
+
+/** The LangGraph.js node running now (`langgraph_node` in the runnable config's metadata), or null. */
+function langGraphNode(): string | null {
+  const store = storageAt(LANGCHAIN_STORAGE)?.getStore() as { extra?: Record<symbol, unknown> } | undefined;
+  const config = store?.extra?.[LANGCHAIN_CONFIG] as { metadata?: Record<string, unknown> } | undefined;
+  const node = config?.metadata?.langgraph_node;
+  return typeof node === 'string' && node !== '' ? node : null;
+}
+
 /**
- * The agent a call leaving the process now belongs to: the innermost agent() around it, or
- * null. Read synchronously as the call starts (AsyncLocalStorage follows the caller's context).
- * Frameworks' own agents (graph nodes, SDK agents) plug in here.
+ * The agent a call leaving the process now belongs to: the framework's own (a LangGraph.js
+ * node), else the innermost agent() around it, else null. Read synchronously as the call
+ * starts (AsyncLocalStorage follows the caller's context).
  */
 export function currentAgent(): string | null {
-  return scopedAgent();
+  return langGraphNode() ?? scopedAgent();
 }
