@@ -244,3 +244,16 @@ describe('a script\'s own fetch', () => {
     expect(callsOf(db).map((c) => [c.seq, c.status, c.cost_nano])).toEqual([[1, 'ok', 13_500], [2, 'ok', 13_500]]);
   });
 });
+
+describe('framework agents, with no change to the script', () => {
+  it('an OpenAI Agents SDK handoff: each call is attributed to the agent that made it, cost exact', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 10, outputTokens: 20 } });
+    const db = path.join(tempDir(), 'wflo.db');
+    const result = await wflo(['run', path.join(FIXTURES, 'agents-handoff.mjs'), '--budget', '1', '--db', db],
+      { env: { ...providerEnv(provider), OPENAI_AGENTS_DISABLE_TRACING: '1' } });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ lastAgent: 'writer' });
+    expect(provider.billed.length).toBe(2);
+    expect(callsOf(db).map((c) => [c.agent, c.status, c.cost_nano])).toEqual([['triage', 'ok', 13_500], ['writer', 'ok', 13_500]]);
+  });
+});

@@ -24,11 +24,27 @@ function langGraphNode(): string | null {
   return typeof node === 'string' && node !== '' ? node : null;
 }
 
+/** The OpenAI Agents SDK's trace context: its store holds the current span, each span the one before it. */
+const AGENTS_STORAGE = Symbol.for('openai.agents.core.asyncLocalStorage');
+
+interface AgentsSpan { spanData?: { type?: unknown; name?: unknown }; previousSpan?: AgentsSpan }
+
+/** The OpenAI Agents SDK agent running now (the nearest `agent` span), or null. */
+function agentsSdkAgent(): string | null {
+  const store = storageAt(AGENTS_STORAGE)?.getStore() as { span?: AgentsSpan } | undefined;
+  // A few spans deep at most (agent → generation/response, or → function → ...); the bound stops a cycle.
+  let span = store?.span;
+  for (let depth = 0; span && depth < 32; depth++, span = span.previousSpan) {
+    if (span.spanData?.type === 'agent' && typeof span.spanData.name === 'string') return span.spanData.name;
+  }
+  return null;
+}
+
 /**
  * The agent a call leaving the process now belongs to: the framework's own (a LangGraph.js
- * node), else the innermost agent() around it, else null. Read synchronously as the call
+ * node, an OpenAI Agents SDK agent), else the innermost agent() around it, else null. Read synchronously as the call
  * starts (AsyncLocalStorage follows the caller's context).
  */
 export function currentAgent(): string | null {
-  return langGraphNode() ?? scopedAgent();
+  return langGraphNode() ?? agentsSdkAgent() ?? scopedAgent();
 }
