@@ -1,0 +1,32 @@
+/**
+ * The Vercel AI SDK: a generateText tool loop, then streamText. Calls are attributed with
+ * wflo's agent(); the SDK's experimental_telemetry functionId is not read (see the README).
+ *
+ *   wflo run --simulate examples/vercel-ai.ts --budget 0.01
+ */
+import { openai } from '@ai-sdk/openai';
+import { generateText, stepCountIs, streamText, tool } from 'ai';
+import { agent } from 'wflo';
+import { z } from 'zod';
+
+const weather = tool({
+  description: 'The weather in a city',
+  inputSchema: z.object({ city: z.string() }),
+  execute: async ({ city }) => `Sunny in ${city}, 21°C.`,
+});
+
+const planned = await agent('planner', () => generateText({
+  model: openai('gpt-4o-mini'),
+  tools: { weather },
+  stopWhen: stepCountIs(3),
+  prompt: 'What is the weather in Lisbon? Use the weather tool.',
+  maxOutputTokens: 200,
+}));
+
+const streamed = await agent('writer', async () => {
+  const result = streamText({ model: openai('gpt-4o-mini'), prompt: `Write one line from: ${planned.text}`, maxOutputTokens: 100 });
+  let text = '';
+  for await (const part of result.textStream) text += part;
+  return text;
+});
+console.log(JSON.stringify({ steps: planned.steps.length, streamed: streamed.length > 0 }));
