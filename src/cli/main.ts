@@ -146,6 +146,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       return err.exitCode;
     }
     ctx.stderr.write(`wflo: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (ctx.env.GITHUB_ACTIONS === 'true') ctx.stdout.write(`::error title=wflo: internal error::${err instanceof Error ? err.message.replaceAll('%', '%25').replaceAll('\n', '%0A') : 'internal error'}\n`);
     return EXIT.internal;
   }
 }

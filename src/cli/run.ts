@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { resolveRunOptions, type ResolvedRunOptions, type RunFlags } from '../config/run-options.js';
+import { annotations } from '../report/annotations.js';
 import { stepSummary, writeJsonReport } from '../report/json-report.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { JournalStore } from '../store/journal-store.js';
@@ -32,6 +33,8 @@ export async function executeRun(options: ResolvedRunOptions, ctx: CliContext, r
     }, resume);
     if (options.reportPath) writeJsonReport(options.reportPath, summary);
     if (ctx.env.GITHUB_STEP_SUMMARY) fs.appendFileSync(ctx.env.GITHUB_STEP_SUMMARY, stepSummary(summary));
+    // Workflow commands are read from stdout; the script has ended, so its output is not interleaved.
+    if (ctx.env.GITHUB_ACTIONS === 'true') ctx.stdout.write(annotations(summary).join(''));
     await reporter.finish(summary);
     return summary.exitCode;
   } finally {

@@ -100,6 +100,11 @@ export class GuardStore {
     return row ? toCircuit(row) : undefined;
   }
 
+  /** Breakers open now (their cooldown not yet over). */
+  openCircuits(now: number): string[] {
+    return (this.db.prepare("SELECT name FROM circuits WHERE state = 'open' AND retry_at > ? ORDER BY name").all(now) as Array<{ name: string }>).map((r) => r.name);
+  }
+
   /** Forgets a breaker: the next call finds it closed. False when there is none by that name. */
   resetCircuit(name: string): boolean {
     return this.db.prepare('DELETE FROM circuits WHERE name = ?').run(name).changes > 0;

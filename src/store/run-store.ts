@@ -157,6 +157,12 @@ export class RunStore {
       WHERE run_id = ? AND (? IS NULL OR attempt = ?) AND status != 'denied'`).get(runId, attempt ?? null, attempt ?? null) as { capped: number; waited: number };
   }
 
+  /** Models of the run's calls (this attempt) that wflo had no price for: their cost is not counted. */
+  unpricedModels(runId: string, attempt: number): string[] {
+    return (this.db.prepare(`SELECT DISTINCT provider || '/' || model AS name FROM llm_calls WHERE run_id = ? AND attempt = ? AND priced = 0 AND ${BILLED} ORDER BY name`)
+      .all(runId, attempt) as Array<{ name: string }>).map((r) => r.name);
+  }
+
   /** Attempts wflo made again after a transient failure (this attempt of the run). */
   retriedCalls(runId: string, attempt: number): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM llm_calls WHERE run_id = ? AND attempt = ? AND try_number > 1').get(runId, attempt) as { n: number }).n;

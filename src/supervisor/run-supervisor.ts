@@ -208,6 +208,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     return {
       byAgent: ctx.guards.byAgent(runId, budgets), loops: guards.loops.count, circuitTrips: guards.trips,
       retriedCalls: store.retriedCalls(runId, attempt), deadLetters: ctx.guards.deadLetterCount(runId),
+      unpricedModels: store.unpricedModels(runId, attempt), openCircuits: ctx.guards.openCircuits(endedAt),
       cappedCalls: fitted.capped, waitedCalls: fitted.waited,
       runId, status, exitCode, budgetNano: o.budgetNano, spentNano: ledger.spent,
       llmCalls: byModel.reduce((n, m) => n + m.calls, 0), deniedCalls: store.countCalls(runId, 'denied', attempt),

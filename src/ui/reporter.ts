@@ -39,6 +39,10 @@ export interface RunSummary {
   retriedCalls: number;
   /** Calls of the run wflo gave up on after their attempts (wflo dlq). */
   deadLetters: number;
+  /** provider/model of calls wflo had no price for (their cost is not counted). */
+  unpricedModels: string[];
+  /** Circuit breakers open when the run ended. */
+  openCircuits: string[];
   durationMs: number;
   /** Why the run stopped, when wflo stopped it. */
   stopMessage: string | null;

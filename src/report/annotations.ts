@@ -1,0 +1,29 @@
+import type { RunSummary } from '../ui/reporter.js';
+
+/** A workflow command's message: GitHub reads %, CR and LF as escapes. */
+function escape(text: string): string {
+  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}
+
+const STOPS: Partial<Record<RunSummary['status'], string>> = {
+  budget_exceeded: 'stopped at the budget',
+  loop_detected: 'stopped a loop',
+};
+
+/**
+ * GitHub Actions workflow commands for a finished run (GITHUB_ACTIONS=true): an error for a
+ * budget or loop stop or an internal error, a warning for what needs a look (unpriced models,
+ * estimated or fitted calls, open circuits). One line each, naming the run.
+ */
+export function annotations(s: RunSummary): string[] {
+  const lines: string[] = [];
+  const run = `wflo run ${s.runId}`;
+  const stop = STOPS[s.status];
+  if (stop) lines.push(`::error title=wflo: ${stop}::${escape(`${run}: ${s.stopMessage ?? s.status}`)}`);
+  else if (s.exitCode === 70) lines.push(`::error title=wflo: internal error::${escape(`${run}: ${s.stopMessage ?? 'internal error'}`)}`);
+  for (const model of s.unpricedModels) lines.push(`::warning title=wflo: unpriced model::${escape(`${run}: no price for ${model}; its calls are not in the spend (add it under prices in wflo.config.json)`)}`);
+  if (s.estimatedCalls > 0) lines.push(`::warning title=wflo: estimated calls::${escape(`${run}: ${s.estimatedCalls} call${s.estimatedCalls === 1 ? '' : 's'} charged at their reservation (usage unknown)`)}`);
+  if (s.cappedCalls > 0) lines.push(`::warning title=wflo: calls fitted to the budget::${escape(`${run}: ${s.cappedCalls} call${s.cappedCalls === 1 ? '' : 's'} sent with a lower output limit to fit the budget`)}`);
+  for (const circuit of s.openCircuits) lines.push(`::warning title=wflo: circuit open::${escape(`${run}: circuit ${circuit} is open (wflo circuits)`)}`);
+  return lines.map((line) => `${line}\n`);
+}
