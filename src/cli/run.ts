@@ -13,10 +13,18 @@ import type { Reporter } from '../ui/reporter.js';
 import type { CliContext } from './context.js';
 import { findOuterRun, joinOuterRun } from './join-run.js';
 
-/** Decided once: a live view in an interactive terminal, plain lines in CI and pipes. */
+/** Narrower than this, the live view cannot be drawn legibly: plain lines instead. */
+const MIN_LIVE_COLUMNS = 50;
+/** What a terminal that reports no width (0 columns: common in CI runners and `script`) is taken to have. */
+const FALLBACK_COLUMNS = 80;
+
+/** Decided once: a live view in an interactive terminal, plain lines in CI, pipes and terminals too narrow for it. */
 async function chooseReporter(ctx: CliContext): Promise<Reporter> {
   const live = ctx.stderr.isTTY === true && ctx.stdout.isTTY === true && !ctx.env.CI;
-  if (!live) return new PlainReporter(ctx.stderr);
+  const columns = ctx.stdout.columns > 0 ? ctx.stdout.columns : FALLBACK_COLUMNS;
+  if (!live || columns < MIN_LIVE_COLUMNS) return new PlainReporter(ctx.stderr);
+  // ink lays the view out to stdout.columns: a width of 0 would draw one character per line.
+  if (!(ctx.stdout.columns > 0)) Object.defineProperty(ctx.stdout, 'columns', { value: FALLBACK_COLUMNS, configurable: true, writable: true });
   // ink (and its layout engine) takes a third of a second to load: only pay for it when shown.
   const { LiveReporter } = await import('../ui/live-reporter.js');
   return new LiveReporter(ctx.stdout, ctx.stderr);

@@ -123,7 +123,7 @@ export class CallAccountant {
       this.numbered(call);
       this.record(call, 'replayed', 0, null, null);
       this.o.emit({ type: 'call-settled', seq: call.seq, pid, provider: request.provider, model: request.model, endpoint: request.endpoint,
-        stream: request.stream, status: 'replayed', usage: null, costNano: 0, latencyMs: 0, spentNano: ledger.spent, error: null, outputCap: null });
+        stream: request.stream, status: 'replayed', usage: null, costNano: 0, latencyMs: 0, spentNano: ledger.spent, error: null, outputCap: null, agent: request.agent });
       return { type: 'replay', rid: request.rid, callId: call.seq, httpStatus: journaled.httpStatus, contentType: journaled.contentType, body: journaled.body };
     }
     if (!rates && budgeted) return deny('unknown_price', unknownPriceMessage(request.provider, request.model));
@@ -295,7 +295,7 @@ export class CallAccountant {
     const r = call.request;
     this.o.emit({
       type: 'call-settled', seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
-      status, usage: status === 'ok' ? usage : null, costNano: cost, latencyMs, spentNano: ledger.spent, error, outputCap: call.cap,
+      status, usage: status === 'ok' ? usage : null, costNano: cost, latencyMs, spentNano: ledger.spent, error, outputCap: call.cap, agent: r.agent,
     });
   }
 

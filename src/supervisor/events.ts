@@ -8,7 +8,9 @@ export type RunEvent =
   | { type: 'call-settled'; seq: number; pid: number; provider: Provider; model: string; endpoint: Endpoint; stream: boolean;
       status: 'ok' | 'error' | 'estimated' | 'replayed'; usage: Usage | null; costNano: Nano; latencyMs: number | null; spentNano: Nano; error: string | null;
       /** The output limit wflo set to fit the budget, or null. */
-      outputCap: number | null }
+      outputCap: number | null;
+      /** The agent the call was made for, or null. */
+      agent: string | null }
   | { type: 'call-denied'; seq: number; pid: number; provider: Provider; model: string; code: string; message: string }
   /** A call waits until calls in flight release the budget they hold. */
   | { type: 'call-waiting'; seq: number; pid: number; model: string; worstCaseNano: Nano; heldNano: Nano; inFlight: number; waiting: number }

@@ -16,12 +16,14 @@ export interface LiveState {
   capped: number;
   processes: number;
   models: ModelLine[];
+  /** Spend by agent, once a call names one. */
+  agents: Array<{ agent: string; calls: number; costNano: Nano }>;
   recent: string[];
   stopping: string | null;
 }
 
 export const initialLiveState: LiveState = {
-  info: null, spentNano: 0, calls: 0, refused: 0, waiting: 0, capped: 0, processes: 0, models: [], recent: [], stopping: null,
+  info: null, spentNano: 0, calls: 0, refused: 0, waiting: 0, capped: 0, processes: 0, models: [], agents: [], recent: [], stopping: null,
 };
 
 const RECENT_LINES = 5;
@@ -36,7 +38,11 @@ export function foldEvent(state: LiveState, event: RunEvent): LiveState {
       const models = state.models.some((m) => m.model === event.model)
         ? state.models.map((m) => (m.model === event.model ? { ...m, calls: m.calls + 1, costNano: m.costNano + event.costNano } : m))
         : [...state.models, { model: event.model, calls: 1, costNano: event.costNano }];
-      return { ...state, spentNano: event.spentNano, calls: state.calls + 1, models, recent };
+      const agent = event.agent ?? '(none)';
+      const agents = state.agents.some((a) => a.agent === agent)
+        ? state.agents.map((a) => (a.agent === agent ? { ...a, calls: a.calls + 1, costNano: a.costNano + event.costNano } : a))
+        : [...state.agents, { agent, calls: 1, costNano: event.costNano }];
+      return { ...state, spentNano: event.spentNano, calls: state.calls + 1, models, agents, recent };
     }
     case 'call-denied':
       return { ...state, refused: state.refused + 1, recent };

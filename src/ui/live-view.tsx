@@ -36,6 +36,9 @@ export function LiveView({ state }: { state: LiveState }) {
       {state.models.map((m) => (
         <Text key={m.model}>  {m.model.padEnd(28)} {String(m.calls).padStart(5)} calls  {formatUsd(m.costNano)}</Text>
       ))}
+      {state.agents.some((a) => a.agent !== '(none)') ? state.agents.map((a) => (
+        <Text key={`agent:${a.agent}`}>  agent {a.agent.padEnd(22)} {String(a.calls).padStart(5)} calls  {formatUsd(a.costNano)}</Text>
+      )) : null}
       {state.recent.map((line, i) => <Text key={i} dimColor wrap="truncate-end">› {line}</Text>)}
       {state.stopping ? <Text color="red">stopping: {state.stopping}</Text> : null}
     </Box>
