@@ -9,7 +9,7 @@ import { openDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
 import { superviseRun, type ResumeTarget } from '../supervisor/run-supervisor.js';
 import { PlainReporter } from '../ui/plain-reporter.js';
-import type { Reporter } from '../ui/reporter.js';
+import type { Reporter } from '../supervisor/reporter.js';
 import type { CliContext } from './context.js';
 import { findOuterRun, joinOuterRun } from './join-run.js';
 

@@ -1,4 +1,4 @@
-import type { RunSummary } from '../ui/reporter.js';
+import type { RunSummary } from '../supervisor/reporter.js';
 
 /** A workflow command's message: GitHub reads %, CR and LF as escapes. */
 function escape(text: string): string {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import { budgetUsedPct } from '../ui/describe.js';
-import type { RunSummary } from '../ui/reporter.js';
+import type { RunSummary } from '../supervisor/reporter.js';
 
 /** The `--report` file: stable field names for CI jobs to read. */
 export function jsonReport(s: RunSummary): object {

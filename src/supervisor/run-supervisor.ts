@@ -13,7 +13,7 @@ import type { RunStore } from '../store/run-store.js';
 import { storeFailureReason } from '../store/store-failure.js';
 import type { RunStatus } from '../store/types.js';
 import type { SupervisorMessage } from '../protocol/messages.js';
-import type { Reporter, RunSummary } from '../ui/reporter.js';
+import type { Reporter, RunSummary } from './reporter.js';
 import { CallAccountant } from './call-accountant.js';
 import { CheckpointService } from './checkpoint-service.js';
 import { IpcServer } from './ipc-server.js';

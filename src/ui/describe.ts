@@ -1,6 +1,6 @@
 import { formatUsd, type Nano } from '../ledger/money.js';
 import type { RunEvent } from '../supervisor/events.js';
-import type { RunInfo, RunSummary } from './reporter.js';
+import type { RunInfo, RunSummary } from '../supervisor/reporter.js';
 
 /** One-line descriptions shared by the plain reporter and the live view. */
 export function budgetText(spent: Nano, budget: Nano | null): string {

@@ -4,7 +4,7 @@ import type { RunEvent } from '../supervisor/events.js';
 import { summaryLine } from './describe.js';
 import { foldEvent, initialLiveState, type LiveState } from './live-state.js';
 import { LiveView } from './live-view.js';
-import type { Reporter, RunInfo, RunSummary } from './reporter.js';
+import type { Reporter, RunInfo, RunSummary } from '../supervisor/reporter.js';
 
 type Writer = (stream: 'stdout' | 'stderr', text: string) => void;
 

@@ -1,6 +1,6 @@
 import type { Nano } from '../ledger/money.js';
 import type { RunEvent } from '../supervisor/events.js';
-import type { RunInfo } from './reporter.js';
+import type { RunInfo } from '../supervisor/reporter.js';
 import { eventLine } from './describe.js';
 
 export interface ModelLine { model: string; calls: number; costNano: Nano }

@@ -1,7 +1,7 @@
 import { formatUsd } from '../ledger/money.js';
 import type { RunEvent } from '../supervisor/events.js';
 import { eventLine, startLine, summaryLine } from './describe.js';
-import type { Reporter, RunInfo, RunSummary } from './reporter.js';
+import type { Reporter, RunInfo, RunSummary } from '../supervisor/reporter.js';
 
 /** Plain lines on stderr (CI, pipes): the script keeps the terminal and stdout to itself. */
 export class PlainReporter implements Reporter {

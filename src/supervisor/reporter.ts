@@ -1,5 +1,5 @@
 import type { Nano } from '../ledger/money.js';
-import type { EventSink } from '../supervisor/events.js';
+import type { EventSink } from './events.js';
 import type { AgentBreakdown, ModelBreakdown, OnBudget, RunStatus } from '../store/types.js';
 
 export interface RunInfo {
