@@ -40,11 +40,31 @@ function agentsSdkAgent(): string | null {
   return null;
 }
 
+/** OpenTelemetry's API registry, and the context key of the active span. */
+const OTEL_API = Symbol.for('opentelemetry.js.api.1');
+const OTEL_SPAN = Symbol.for('OpenTelemetry Context Key SPAN');
+
+interface OtelApi { context?: { active(): { getValue(key: symbol): unknown } } }
+
+/**
+ * The Vercel AI SDK's `experimental_telemetry.functionId`, from the active OpenTelemetry span
+ * (the SDK puts it on every span it records). Only there when the script runs an OpenTelemetry
+ * SDK with a context manager, which is what that telemetry is for; wflo installs none.
+ */
+function vercelFunctionId(): string | null {
+  const api = (globalThis as unknown as Record<symbol, OtelApi | undefined>)[OTEL_API];
+  if (typeof api?.context?.active !== 'function') return null;
+  const span = api.context.active().getValue(OTEL_SPAN) as { attributes?: Record<string, unknown> } | undefined;
+  const id = span?.attributes?.['ai.telemetry.functionId'];
+  return typeof id === 'string' && id !== '' ? id : null;
+}
+
 /**
  * The agent a call leaving the process now belongs to: the framework's own (a LangGraph.js
- * node, an OpenAI Agents SDK agent), else the innermost agent() around it, else null. Read synchronously as the call
+ * node, an OpenAI Agents SDK agent, a Vercel AI SDK functionId), else the innermost agent()
+ * around it, else null. Read synchronously as the call
  * starts (AsyncLocalStorage follows the caller's context).
  */
 export function currentAgent(): string | null {
-  return langGraphNode() ?? agentsSdkAgent() ?? scopedAgent();
+  return langGraphNode() ?? agentsSdkAgent() ?? vercelFunctionId() ?? scopedAgent();
 }
