@@ -61,6 +61,20 @@ describe('per-agent budgets', () => {
     ]);
   });
 
+  it('a resumed run keeps its agents\' budgets and what they spent: the researcher has nothing left to spend', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 10, outputTokens: 20 } });
+    const db = path.join(tempDir(), 'wflo.db');
+    const first = await wflo(['run', path.join(FIXTURES, 'agents-budgets.mjs'), '--agent-budget', 'researcher=0.0001', '--no-fit', '--db', db, '--', '8'], { env: providerEnv(provider) });
+    const before = (JSON.parse(first.stdout) as Record<string, { ok: number }>).researcher!.ok;
+    const runId = readDb(db).runs[0]!.id;
+    // No journal: the researcher's calls are asked for again, not replayed, and meet its budget.
+    const resumed = await wflo(['resume', runId, '--db', db, '--no-fit', '--no-journal'], { env: providerEnv(provider) });
+    expect(resumed.exitCode).toBe(0);
+    const out = JSON.parse(resumed.stdout) as Record<string, { ok: number; refused: number; last: { spentUsd: number } | null }>;
+    expect(out.researcher).toMatchObject({ ok: 0, refused: 8, last: { spentUsd: before * 13_500 / 1e9 } });
+    expect(out.writer).toMatchObject({ ok: 8, refused: 0 });
+  });
+
   it('with --on-budget stop given, an agent over its budget stops the run (exit 3)', async () => {
     provider = await startFakeProvider({ usage: { inputTokens: 10, outputTokens: 20 } });
     const db = path.join(tempDir(), 'wflo.db');

@@ -46,7 +46,8 @@ export async function resumeCommand(runId: string, args: string[], flags: Resume
     throw new UsageError(`run ${run.id} was started with secrets in its arguments, stored redacted; pass them again: wflo resume ${run.id} -- <args>`);
   }
   const options = resolveRunOptions(run.script, args.length > 0 ? args : run.args, {
-    onBudget: run.onBudget, simulate: run.simulated, db: dbPath, report: flags.report, grace: flags.grace, node: flags.node,
+    // A stored 'stop' may be the default: passed on only as 'error', so an agent's breach is not taken for an explicit stop.
+    onBudget: run.onBudget === 'error' ? 'error' : undefined, simulate: run.simulated, db: dbPath, report: flags.report, grace: flags.grace, node: flags.node,
     journal: flags.journal ?? run.journal, fit: flags.fit, fitFloor: flags.fitFloor,
     agentBudget: flags.agentBudget, onLoop: flags.onLoop, config: flags.config, guards: flags.guards,
   }, cwd, ctx.env);
