@@ -1,4 +1,5 @@
 import type { Nano } from '../ledger/money.js';
+import { SlidingWindow } from './sliding-window.js';
 import { BreakerGate, DEFAULT_GATE, parseGateState, type Admission, type GateOptions, type GateState } from './breaker-gate.js';
 
 export interface BurnRateOptions extends GateOptions {
@@ -31,13 +32,13 @@ export interface BurnRateSnapshot {
 export class BurnRateBreaker {
   private readonly o: BurnRateOptions;
   private readonly gate: BreakerGate;
-  private spend: Array<[at: number, nano: Nano]>;
+  private readonly spend: SlidingWindow<Nano>;
 
   constructor(options: Partial<BurnRateOptions> & Pick<BurnRateOptions, 'limitNano'>, snapshot?: BurnRateSnapshot) {
     this.o = { ...DEFAULT_BURN_RATE, ...options };
     if (!Number.isFinite(this.o.limitNano) || this.o.limitNano < 0) throw new RangeError(`burn-rate limit must be a non-negative amount, not ${this.o.limitNano}`);
     this.gate = new BreakerGate(this.o, snapshot?.gate);
-    this.spend = snapshot?.spend.map(([at, nano]): [number, Nano] => [at, nano]) ?? [];
+    this.spend = new SlidingWindow<Nano>(this.o.windowMs, [(nano) => nano], snapshot?.spend ?? []);
   }
 
   /** Restores a stored breaker; throws a TypeError when the value is not one. */
@@ -50,9 +51,13 @@ export class BurnRateBreaker {
 
   get state(): GateState['state'] { return this.gate.state; }
 
+  /** The open / half-open / closed state alone (small, cheap to compare). */
+  gateState(): GateState { return this.gate.toJSON(); }
+
   /** What the agent spent in the window ending now. */
   spent(now: number): Nano {
-    return this.spend.filter(([at]) => at > now - this.o.windowMs).reduce((sum, [, nano]) => sum + nano, 0);
+    this.spend.expire(now);
+    return this.spend.sum(0);
   }
 
   /** May the agent's next call go now? */
@@ -65,8 +70,8 @@ export class BurnRateBreaker {
    * breaker is open: the money is spent either way. `probe` is what `allow` answered.
    */
   record(now: number, costNano: Nano, probe: boolean): void {
-    this.spend = this.spend.filter(([at]) => at > now - this.o.windowMs);
-    if (costNano > 0) this.spend.push([now, costNano]);
+    this.spend.expire(now);
+    if (costNano > 0) this.spend.push(now, costNano);
     const over = this.spent(now) > this.o.limitNano;
     if (this.gate.state === 'half-open' && probe) {
       if (over) this.gate.open(now);
@@ -77,7 +82,7 @@ export class BurnRateBreaker {
   }
 
   toJSON(): BurnRateSnapshot {
-    return { gate: this.gate.toJSON(), spend: this.spend.map(([at, nano]): [number, Nano] => [at, nano]) };
+    return { gate: this.gate.toJSON(), spend: this.spend.latest(Number.MAX_SAFE_INTEGER) };
   }
 }
 

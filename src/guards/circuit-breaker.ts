@@ -1,5 +1,6 @@
 import { BreakerGate, DEFAULT_GATE, parseGateState, type Admission, type GateOptions, type GateState } from './breaker-gate.js';
 import { isTransientFailure } from './failures.js';
+import { SlidingWindow } from './sliding-window.js';
 
 /** When a circuit opens (on top of the gate's cooldown and probe timing). */
 export interface CircuitOptions extends GateOptions {
@@ -14,6 +15,9 @@ export interface CircuitOptions extends GateOptions {
 }
 
 export const DEFAULT_CIRCUIT: Readonly<CircuitOptions> = { ...DEFAULT_GATE, consecutiveFailures: 5, errorRate: 0.5, minCalls: 10, windowMs: 60_000 };
+
+/** How many of the latest outcomes a stored circuit keeps. */
+const STORED_OUTCOMES = 1000;
 
 /** A circuit as stored, so the next run (a later CI step) sees an outage still going on. */
 export interface CircuitSnapshot {
@@ -45,13 +49,14 @@ export function circuitKey(provider: string, model: string): string {
 export class CircuitBreaker {
   private readonly o: CircuitOptions;
   private readonly gate: BreakerGate;
-  private outcomes: Array<[at: number, failed: boolean]>;
+  /** Outcomes in the window while closed; totals: calls, failures. */
+  private readonly outcomes: SlidingWindow<boolean>;
   private streak: number;
 
   constructor(options: Partial<CircuitOptions> = {}, snapshot?: CircuitSnapshot) {
     this.o = { ...DEFAULT_CIRCUIT, ...options };
     this.gate = new BreakerGate(this.o, snapshot?.gate);
-    this.outcomes = snapshot?.outcomes.map(([at, failed]): [number, boolean] => [at, failed]) ?? [];
+    this.outcomes = new SlidingWindow<boolean>(this.o.windowMs, [() => 1, (failed) => (failed ? 1 : 0)], snapshot?.outcomes ?? []);
     this.streak = snapshot?.streak ?? 0;
   }
 
@@ -65,6 +70,12 @@ export class CircuitBreaker {
   }
 
   get state(): GateState['state'] { return this.gate.state; }
+
+  /** Failures in a row now. */
+  get failureStreak(): number { return this.streak; }
+
+  /** The open / half-open / closed state alone (small, cheap to compare). */
+  gateState(): GateState { return this.gate.toJSON(); }
 
   /** May a call go now? Open: no, until the cooldown ends. Half-open: only the one probe. */
   allow(now: number): Admission {
@@ -82,21 +93,22 @@ export class CircuitBreaker {
       return;
     }
     if (this.gate.state !== 'closed') return;
-    this.outcomes = this.outcomes.filter(([at]) => at > now - this.o.windowMs);
-    this.outcomes.push([now, failed]);
+    this.outcomes.expire(now);
+    this.outcomes.push(now, failed);
     this.streak = failed ? this.streak + 1 : 0;
-    const failures = this.outcomes.filter(([, f]) => f).length;
-    const rateTrips = this.outcomes.length >= this.o.minCalls && failures / this.outcomes.length > this.o.errorRate;
+    const calls = this.outcomes.sum(0);
+    const rateTrips = calls >= this.o.minCalls && this.outcomes.sum(1) / calls > this.o.errorRate;
     if (this.streak >= this.o.consecutiveFailures || rateTrips) {
       // A closed circuit starts afresh: old failures must not trip it again at once.
       this.gate.open(now);
-      this.outcomes = [];
+      this.outcomes.clear();
       this.streak = 0;
     }
   }
 
+  /** The state to store: the newest STORED_OUTCOMES outcomes are enough for the next run to judge the rate. */
   toJSON(): CircuitSnapshot {
-    return { gate: this.gate.toJSON(), outcomes: this.outcomes.map(([at, failed]): [number, boolean] => [at, failed]), streak: this.streak };
+    return { gate: this.gate.toJSON(), outcomes: this.outcomes.latest(STORED_OUTCOMES), streak: this.streak };
   }
 }
 

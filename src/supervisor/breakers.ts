@@ -24,10 +24,13 @@ export interface CallResult {
 }
 
 type Breaker = CircuitBreaker | BurnRateBreaker;
-interface Entry { breaker: Breaker; kind: CircuitKind; lastSaved: string }
+/** A breaker and what was last stored of it: its gate (as JSON) and a circuit's failure streak. */
+interface Entry { breaker: Breaker; kind: CircuitKind; savedGate: string; savedStreak: number }
+
+const streakOf = (breaker: Breaker): number => (breaker instanceof CircuitBreaker ? breaker.failureStreak : 0);
 
 function stateOf(breaker: Breaker, now: number): { state: CircuitRecord['state']; retryAt: number | null } {
-  const gate = breaker.toJSON().gate;
+  const gate = breaker.gateState();
   if (gate.state === 'open') return { state: 'open', retryAt: gate.until };
   return { state: gate.state, retryAt: gate.state === 'half-open' ? now : null };
 }
@@ -122,7 +125,8 @@ export class Breakers {
       // A stored state this wflo cannot read is forgotten rather than trusted: the breaker starts closed.
       breaker = kind === 'provider' ? new CircuitBreaker(this.settings.circuit) : new BurnRateBreaker({ limitNano: burnLimit ?? 0, windowMs: 60_000 });
     }
-    const entry: Entry = { breaker, kind, lastSaved: stored?.snapshot ?? JSON.stringify(breaker.toJSON()) };
+    // What the store holds now: a breaker read from it is saved only once it changes.
+    const entry: Entry = { breaker, kind, savedGate: JSON.stringify(breaker.gateState()), savedStreak: streakOf(breaker) };
     this.entries.set(name, entry);
     return entry;
   }
@@ -131,8 +135,8 @@ export class Breakers {
     const entry = this.entries.get(name);
     if (!entry) return;
     // Forgetting the probe is what a restart does: the next caller becomes the probe.
+    if (entry.breaker.gateState().state !== 'half-open') return;
     const state = entry.breaker.toJSON();
-    if (state.gate.state !== 'half-open') return;
     const restored = entry.breaker instanceof CircuitBreaker
       ? CircuitBreaker.fromJSON(state, this.settings.circuit)
       : BurnRateBreaker.fromJSON(state, { limitNano: this.burnLimit(name), windowMs: 60_000 });
@@ -149,21 +153,15 @@ export class Breakers {
   /**
    * Writes the breaker when the next run must see the change: its state moved (opened, probing,
    * closed), or a circuit's run of failures grew or was broken. A healthy call on a closed
-   * circuit writes nothing, so the guards cost no write on the common path.
+   * circuit writes nothing, and the check compares a few bytes, not the whole window.
    */
   private save(name: string, entry: Entry, now: number, lastError: string | null): void {
-    const snapshot = entry.breaker.toJSON();
-    const text = JSON.stringify(snapshot);
-    if (text === entry.lastSaved) return;
-    const before = entry.lastSaved;
-    const gateNow = JSON.stringify(snapshot.gate);
-    const streak = (t: string): number => Number(/"streak":(\d+)/.exec(t)?.[1] ?? 0);
-    const streakMoved = entry.kind === 'provider' && streak(text) !== streak(before);
-    if (!before.startsWith(`{"gate":${gateNow}`) || streakMoved) this.write(name, entry, text, before, now, lastError);
-  }
-
-  private write(name: string, entry: Entry, snapshot: string, before: string, now: number, lastError: string | null): void {
-    entry.lastSaved = snapshot;
+    const gate = JSON.stringify(entry.breaker.gateState());
+    const streak = streakOf(entry.breaker);
+    if (gate === entry.savedGate && streak === entry.savedStreak) return;
+    const before = entry.savedGate;
+    entry.savedGate = gate;
+    entry.savedStreak = streak;
     const { state, retryAt } = stateOf(entry.breaker, now);
     const wasOpen = before.includes('"state":"open"');
     if (state === 'open' && !wasOpen) {
@@ -173,7 +171,7 @@ export class Breakers {
     } else if (state === 'closed' && (wasOpen || before.includes('"state":"half-open"'))) {
       this.warn(`circuit ${name} closed: the probe succeeded`, false);
     }
-    this.store.saveCircuit({ name, kind: entry.kind, state, snapshot, retryAt, lastError, runId: this.runId, updatedAt: now });
+    this.store.saveCircuit({ name, kind: entry.kind, state, snapshot: JSON.stringify(entry.breaker.toJSON()), retryAt, lastError, runId: this.runId, updatedAt: now });
   }
 
   private describeLimit(name: string): string {
