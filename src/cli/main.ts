@@ -21,6 +21,17 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** What `run` and `resume` both take: fitting to the budget, agent budgets, loops, the config file, the guards. */
+function withRunPolicy(command: Command): Command {
+  return command
+    .option('--no-fit', 'refuse a call the budget cannot cover whole, instead of lowering its output limit to fit')
+    .option('--fit-floor <tokens>', 'fewest output tokens per answer worth sending when fitting a call to the budget (default 256)')
+    .option('--agent-budget <name=usd>', 'a budget for one agent (agent() in the SDK); repeatable', collect, [])
+    .addOption(new Option('--on-loop <action>', 'when an agent goes on looping after a warning: warn only, fail its next call (LoopDetectedError), or stop the run (exit 4)').choices(['warn', 'error', 'stop']))
+    .option('--config <file>', 'the config file (default ./wflo.config.json)')
+    .option('--no-guards', 'no loop detection, circuit breakers or retries by wflo (budgets, agent budgets included, still hold)');
+}
+
 function program(ctx: CliContext, setCode: (code: number) => void): Command {
   const cli = new Command('wflo')
     .description('Run AI agent scripts under supervision: exact cost, a hard budget, a record of every call.')
@@ -29,7 +40,7 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .showHelpAfterError('(run `wflo --help` for usage)');
 
-  cli.command('run')
+  withRunPolicy(cli.command('run')
     .description('run an agent script (.ts, .mts, .js, .mjs) with every LLM call metered; anything after -- goes to the script')
     .argument('<script>', 'the agent script')
     .argument('[args...]', 'arguments for the script (put them after --)')
@@ -40,13 +51,7 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--simulate', 'answer LLM calls with a local simulated provider (no API key, no cost)')
     .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
     .option('--node <path>', 'the node binary to run the script with')
-    .option('--no-journal', 'keep no copy of LLM responses (a resumed run then pays again for calls it repeats)')
-    .option('--no-fit', 'refuse a call the budget cannot cover whole, instead of lowering its output limit to fit')
-    .option('--fit-floor <tokens>', 'fewest output tokens per answer worth sending when fitting a call to the budget (default 256)')
-    .option('--agent-budget <name=usd>', 'a budget for one agent (agent() in the SDK); repeatable', collect, [])
-    .addOption(new Option('--on-loop <action>', 'when an agent goes on looping after a warning: warn only, fail its next call (LoopDetectedError), or stop the run (exit 4)').choices(['warn', 'error', 'stop']))
-    .option('--config <file>', 'the config file (default ./wflo.config.json)')
-    .option('--no-guards', 'no loop detection, circuit breakers or retries by wflo (budgets, agent budgets included, still hold)')
+    .option('--no-journal', 'keep no copy of LLM responses (a resumed run then pays again for calls it repeats)'))
     .action(async (script: string, args: string[], flags: RunFlags, command: Command) => {
       setCode(await runCommand(script, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit), guards: explicit(command, 'guards', flags.guards) }, ctx));
     });
@@ -69,7 +74,7 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
     .action((checkpointId: string, flags: RollbackFlags) => { setCode(rollbackCommand(checkpointId, flags, ctx)); });
 
-  cli.command('resume')
+  withRunPolicy(cli.command('resume')
     .description('relaunch a run\'s script and arguments, continuing from its head checkpoint; calls it repeats after that checkpoint are replayed, not paid again')
     .argument('<run-id>', 'a run id from `wflo status`')
     .argument('[args...]', 'the script\'s arguments for this attempt, after -- (needed when they were stored with secrets redacted)')
@@ -79,13 +84,7 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--report <file>', 'write a JSON report of the run')
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
     .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
-    .option('--node <path>', 'the node binary to run the script with')
-    .option('--no-fit', 'refuse a call the budget cannot cover whole, instead of lowering its output limit to fit')
-    .option('--fit-floor <tokens>', 'fewest output tokens per answer worth sending when fitting a call to the budget (default 256)')
-    .option('--agent-budget <name=usd>', 'a budget for one agent (agent() in the SDK); repeatable', collect, [])
-    .addOption(new Option('--on-loop <action>', 'when an agent goes on looping after a warning: warn only, fail its next call (LoopDetectedError), or stop the run (exit 4)').choices(['warn', 'error', 'stop']))
-    .option('--config <file>', 'the config file (default ./wflo.config.json)')
-    .option('--no-guards', 'no loop detection, circuit breakers or retries by wflo (budgets, agent budgets included, still hold)')
+    .option('--node <path>', 'the node binary to run the script with'))
     .action(async (runId: string, args: string[], flags: ResumeFlags, command: Command) => {
       setCode(await resumeCommand(runId, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit), guards: explicit(command, 'guards', flags.guards) }, ctx));
     });
