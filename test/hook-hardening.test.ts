@@ -107,7 +107,9 @@ describe('no way around the meter', () => {
     const charged = r.calls.filter((c) => c.cost_nano > 0 || c.status === 'ok');
     const unsent = r.calls.filter((c) => c.status === 'error');
     expect(r.calls.some((c) => c.status === 'denied')).toBe(true);
-    expect(unsent.length).toBeGreaterThan(0);
+    // How many granted calls are still unsent when the script exits depends on the machine's load
+    // (on an idle machine, some are; test/unit/send-tracker.test.ts pins the states): whatever
+    // their number, none costs anything, and the ledger is exactly what the provider billed.
     expect(unsent.every((c) => c.cost_nano === 0)).toBe(true);
     expect(charged).toHaveLength(r.provider.requestCount());
     expect(r.runs[0]?.spent_nano).toBe(billedNano(r.provider.billed));
