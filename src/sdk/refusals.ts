@@ -10,6 +10,17 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+/** `instanceof` for a refusal class: an instance of it, or any SDK's error carrying its refusal code. */
+function isRefusal(type: abstract new (...args: never[]) => Error, code: string, value: unknown): boolean {
+  return Function.prototype[Symbol.hasInstance].call(type, value) || refusalCode(value) === code;
+}
+
+/** An error of `type` itself, as is; else, when `err` carries `code`, the facts wflo attached to it. */
+function refusalFacts<T extends Error>(type: abstract new (...args: never[]) => T, code: string, err: unknown): T | Record<string, unknown> | undefined {
+  if (err instanceof Error && Object.getPrototypeOf(err) === type.prototype) return err as T;
+  return refusalCode(err) === code ? refusalDetails(err) : undefined;
+}
+
 /** A call refused because it could have exceeded the run's budget, or its agent's (`agent` is then set). */
 export class BudgetExceededError extends Error {
   readonly code = 'wflo_budget_exceeded';
@@ -20,15 +31,13 @@ export class BudgetExceededError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, value) || refusalCode(value) === 'budget_exceeded';
+    return isRefusal(BudgetExceededError, 'budget_exceeded', value);
   }
 
   /** The refusal's facts, when `err` is one; else undefined. */
   static from(err: unknown): BudgetExceededError | undefined {
-    if (err instanceof Error && Object.getPrototypeOf(err) === BudgetExceededError.prototype) return err as BudgetExceededError;
-    if (refusalCode(err) !== 'budget_exceeded') return undefined;
-    const d = refusalDetails(err);
-    return new BudgetExceededError(messageOf(err), text(d.agent), num(d.spentUsd), num(d.budgetUsd), { cause: err });
+    const d = refusalFacts(BudgetExceededError, 'budget_exceeded', err);
+    return d === undefined || d instanceof Error ? d : new BudgetExceededError(messageOf(err), text(d.agent), num(d.spentUsd), num(d.budgetUsd), { cause: err });
   }
 }
 
@@ -42,14 +51,12 @@ export class LoopDetectedError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, value) || refusalCode(value) === 'loop_detected';
+    return isRefusal(LoopDetectedError, 'loop_detected', value);
   }
 
   static from(err: unknown): LoopDetectedError | undefined {
-    if (err instanceof Error && Object.getPrototypeOf(err) === LoopDetectedError.prototype) return err as LoopDetectedError;
-    if (refusalCode(err) !== 'loop_detected') return undefined;
-    const d = refusalDetails(err);
-    return new LoopDetectedError(messageOf(err), text(d.pattern) ?? 'unknown', num(d.repeats) ?? 0, text(d.agent), { cause: err });
+    const d = refusalFacts(LoopDetectedError, 'loop_detected', err);
+    return d === undefined || d instanceof Error ? d : new LoopDetectedError(messageOf(err), text(d.pattern) ?? 'unknown', num(d.repeats) ?? 0, text(d.agent), { cause: err });
   }
 }
 
@@ -63,13 +70,12 @@ export class CircuitOpenError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, value) || refusalCode(value) === 'circuit_open';
+    return isRefusal(CircuitOpenError, 'circuit_open', value);
   }
 
   static from(err: unknown): CircuitOpenError | undefined {
-    if (err instanceof Error && Object.getPrototypeOf(err) === CircuitOpenError.prototype) return err as CircuitOpenError;
-    if (refusalCode(err) !== 'circuit_open') return undefined;
-    const d = refusalDetails(err);
+    const d = refusalFacts(CircuitOpenError, 'circuit_open', err);
+    if (d === undefined || d instanceof Error) return d;
     const at = text(d.retryAt);
     return new CircuitOpenError(messageOf(err), text(d.circuit) ?? 'unknown', at === null ? null : new Date(at), { cause: err });
   }
