@@ -125,6 +125,19 @@ describe('loop detection', () => {
   });
 });
 
+describe('a repeated request', () => {
+  it('the same request asked again after each answer (only `user` differs) is warned about at 5 and stopped at 6: 5 billed, exit 4', async () => {
+    provider = await startFakeProvider();
+    const db = path.join(tempDir(), 'wflo.db');
+    const result = await wflo(['run', path.join(FIXTURES, 'same-request.mjs'), '--db', db], { env: providerEnv(provider) });
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toContain('warning: loop: the script sent the same request 5 times');
+    expect(result.stderr).toContain('loop detected: the script sent the same request 6 times, after a warning');
+    expect(provider.billed.length).toBe(5);
+    expect(callsOf(db).map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'denied']);
+  });
+});
+
 describe('retries and the dead-letter list', () => {
   it('a call failing with 429 (retry-after 0) then 500 succeeds on wflo\'s third attempt, with the SDK\'s retries off; every attempt recorded', async () => {
     provider = await startFakeProvider({
