@@ -219,7 +219,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     if (!request) return original(...outgoing(input, init, read, text));
 
     const key = journal ? requestKey(request, text) : null;
-    const fingerprint = guards ? requestFingerprint(request) : '';
+    const fingerprint = guards ? requestFingerprint(request, text) : '';
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     let first: number | null = null;
     let last: number | null = null;
