@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqlite } from '../src/store/sqlite.js';
 import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
-import { FIXTURES, providerEnv, readDb, tempDir, wflo } from './helpers/wflo.js';
+import { FIXTURES, providerEnv, readDb, tempDir, wflo, withConfig } from './helpers/wflo.js';
 
 let provider: FakeProvider | undefined;
 afterEach(async () => { await provider?.close(); provider = undefined; });
@@ -16,13 +16,6 @@ function rows<T>(db: string, sql: string): T[] {
 
 interface GuardCall { seq: number; status: string; http_status: number | null; agent: string | null; retry_of: number | null; try_number: number; cost_nano: number }
 const callsOf = (db: string): GuardCall[] => rows<GuardCall>(db, 'SELECT seq, status, http_status, agent, retry_of, try_number, cost_nano FROM llm_calls ORDER BY seq');
-
-/** A config file in a fresh directory; returns the directory. */
-function withConfig(config: object): string {
-  const dir = tempDir();
-  fs.writeFileSync(path.join(dir, 'wflo.config.json'), JSON.stringify(config));
-  return dir;
-}
 
 describe('per-agent budgets', () => {
   it('an agent over its own budget gets BudgetExceededError with its figures; the other agent and the run go on', async () => {

@@ -2,16 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
-import { FIXTURES, providerEnv, readDb, tempDir, wflo } from './helpers/wflo.js';
+import { FIXTURES, providerEnv, readDb, tempDir, wflo, withConfig } from './helpers/wflo.js';
 
 let provider: FakeProvider | undefined;
 afterEach(async () => { await provider?.close(); provider = undefined; });
-
-function withConfig(config: unknown): string {
-  const dir = tempDir();
-  fs.writeFileSync(path.join(dir, 'wflo.config.json'), JSON.stringify(config));
-  return dir;
-}
 
 describe('output ceilings', () => {
   it('wflo prices gpt-4.1 shows its maximum output (32768) and where it came from, and the context window as such', async () => {

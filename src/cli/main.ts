@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError, WfloError } from '../errors.js';
+import { escapeCommandData } from '../report/annotations.js';
 import type { CliContext } from './context.js';
 import { circuitsCommand, resetCircuitCommand, type CircuitsFlags } from './circuits.js';
 import { dlqCommand, type DlqFlags } from './dlq.js';
@@ -145,7 +146,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       return err.exitCode;
     }
     ctx.stderr.write(`wflo: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    if (ctx.env.GITHUB_ACTIONS === 'true') ctx.stdout.write(`::error title=wflo: internal error::${err instanceof Error ? err.message.replaceAll('%', '%25').replaceAll('\n', '%0A') : 'internal error'}\n`);
+    if (ctx.env.GITHUB_ACTIONS === 'true') ctx.stdout.write(`::error title=wflo: internal error::${escapeCommandData(err instanceof Error ? err.message : String(err))}\n`);
     return EXIT.internal;
   }
 }

@@ -1,7 +1,7 @@
 import type { RunSummary } from '../supervisor/reporter.js';
 
 /** A workflow command's message: GitHub reads %, CR and LF as escapes. */
-function escape(text: string): string {
+export function escapeCommandData(text: string): string {
   return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 }
 
@@ -19,11 +19,11 @@ export function annotations(s: RunSummary): string[] {
   const lines: string[] = [];
   const run = `wflo run ${s.runId}`;
   const stop = STOPS[s.status];
-  if (stop) lines.push(`::error title=wflo: ${stop}::${escape(`${run}: ${s.stopMessage ?? s.status}`)}`);
-  else if (s.exitCode === 70) lines.push(`::error title=wflo: internal error::${escape(`${run}: ${s.stopMessage ?? 'internal error'}`)}`);
-  for (const model of s.unpricedModels) lines.push(`::warning title=wflo: unpriced model::${escape(`${run}: no price for ${model}; its calls are not in the spend (add it under prices in wflo.config.json)`)}`);
-  if (s.estimatedCalls > 0) lines.push(`::warning title=wflo: estimated calls::${escape(`${run}: ${s.estimatedCalls} call${s.estimatedCalls === 1 ? '' : 's'} charged at their reservation (usage unknown)`)}`);
-  if (s.cappedCalls > 0) lines.push(`::warning title=wflo: calls fitted to the budget::${escape(`${run}: ${s.cappedCalls} call${s.cappedCalls === 1 ? '' : 's'} sent with a lower output limit to fit the budget`)}`);
-  for (const circuit of s.openCircuits) lines.push(`::warning title=wflo: circuit open::${escape(`${run}: circuit ${circuit} is open (wflo circuits)`)}`);
+  if (stop) lines.push(`::error title=wflo: ${stop}::${escapeCommandData(`${run}: ${s.stopMessage ?? s.status}`)}`);
+  else if (s.exitCode === 70) lines.push(`::error title=wflo: internal error::${escapeCommandData(`${run}: ${s.stopMessage ?? 'internal error'}`)}`);
+  for (const model of s.unpricedModels) lines.push(`::warning title=wflo: unpriced model::${escapeCommandData(`${run}: no price for ${model}; its calls are not in the spend (add it under prices in wflo.config.json)`)}`);
+  if (s.estimatedCalls > 0) lines.push(`::warning title=wflo: estimated calls::${escapeCommandData(`${run}: ${s.estimatedCalls} call${s.estimatedCalls === 1 ? '' : 's'} charged at their reservation (usage unknown)`)}`);
+  if (s.cappedCalls > 0) lines.push(`::warning title=wflo: calls fitted to the budget::${escapeCommandData(`${run}: ${s.cappedCalls} call${s.cappedCalls === 1 ? '' : 's'} sent with a lower output limit to fit the budget`)}`);
+  for (const circuit of s.openCircuits) lines.push(`::warning title=wflo: circuit open::${escapeCommandData(`${run}: circuit ${circuit} is open (wflo circuits)`)}`);
   return lines.map((line) => `${line}\n`);
 }

@@ -23,6 +23,9 @@ export interface CallResult {
   error: string | null;
 }
 
+/** Burn-rate limits are per minute. */
+const BURN_WINDOW_MS = 60_000;
+
 type Breaker = CircuitBreaker | BurnRateBreaker;
 /** A breaker and what was last stored of it: its gate (as JSON) and a circuit's failure streak. */
 interface Entry { breaker: Breaker; kind: CircuitKind; savedGate: string; savedStreak: number }
@@ -118,12 +121,12 @@ export class Breakers {
       const snapshot: unknown = stored ? JSON.parse(stored.snapshot) : undefined;
       if (kind === 'provider') breaker = snapshot === undefined ? new CircuitBreaker(this.settings.circuit) : CircuitBreaker.fromJSON(snapshot, this.settings.circuit);
       else {
-        const options = { limitNano: burnLimit ?? 0, windowMs: 60_000 };
+        const options = { limitNano: burnLimit ?? 0, windowMs: BURN_WINDOW_MS };
         breaker = snapshot === undefined ? new BurnRateBreaker(options) : BurnRateBreaker.fromJSON(snapshot, options);
       }
     } catch {
       // A stored state this wflo cannot read is forgotten rather than trusted: the breaker starts closed.
-      breaker = kind === 'provider' ? new CircuitBreaker(this.settings.circuit) : new BurnRateBreaker({ limitNano: burnLimit ?? 0, windowMs: 60_000 });
+      breaker = kind === 'provider' ? new CircuitBreaker(this.settings.circuit) : new BurnRateBreaker({ limitNano: burnLimit ?? 0, windowMs: BURN_WINDOW_MS });
     }
     // What the store holds now: a breaker read from it is saved only once it changes.
     const entry: Entry = { breaker, kind, savedGate: JSON.stringify(breaker.gateState()), savedStreak: streakOf(breaker) };
@@ -139,7 +142,7 @@ export class Breakers {
     const state = entry.breaker.toJSON();
     const restored = entry.breaker instanceof CircuitBreaker
       ? CircuitBreaker.fromJSON(state, this.settings.circuit)
-      : BurnRateBreaker.fromJSON(state, { limitNano: this.burnLimit(name), windowMs: 60_000 });
+      : BurnRateBreaker.fromJSON(state, { limitNano: this.burnLimit(name), windowMs: BURN_WINDOW_MS });
     entry.breaker = restored;
     this.save(name, entry, now, null);
   }

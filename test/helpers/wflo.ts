@@ -16,6 +16,13 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'wflo-test-'));
 }
 
+/** A fresh temp dir holding this wflo.config.json. */
+export function withConfig(config: unknown): string {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'wflo.config.json'), JSON.stringify(config));
+  return dir;
+}
+
 /** Runs the real CLI in a child process, as CI would (plain output). */
 export async function wflo(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<WfloResult> {
   const result = await execa(process.execPath, [BIN, ...args], {
