@@ -1,8 +1,9 @@
 import net from 'node:net';
 import {
   PROTOCOL_VERSION, parseSupervisorMessage,
-  type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type SupervisorMessage, type ToolRunMessage,
+  type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type StartMessage, type SupervisorMessage, type ToolRunMessage,
 } from '../protocol/messages.js';
+import { Lease } from './lease.js';
 
 /** A request without its id: the connection numbers them. */
 export type RequestBody = HookRequest extends infer M ? (M extends HookRequest ? Omit<M, 'rid'> : never) : never;
@@ -21,6 +22,8 @@ export class SupervisorConnection {
   private nextRid = 1;
   private buffered = '';
   private failure: Error | undefined;
+  /** What the supervisor lent this process to grant calls itself. */
+  readonly lease = new Lease();
 
   constructor(socketPath: string, private readonly onSupervisorLost: () => void) {
     this.socket = net.connect(socketPath);
@@ -45,6 +48,25 @@ export class SupervisorConnection {
       this.pending.set(rid, resolve);
       if (this.pending.size === 1) this.socket.ref();
       this.write({ ...message, rid });
+    });
+  }
+
+  /**
+   * Tells the supervisor of a call granted from the lease. The request may leave once this
+   * resolves: the message is then in the socket (it reaches the supervisor even if this process
+   * dies next). An Error when the supervisor is gone: the call must not be sent.
+   */
+  start(message: Omit<StartMessage, 'type'>): Promise<Error | null> | Error | null {
+    if (this.failure) return this.failure;
+    this.write({ type: 'start', ...message });
+    // A write the kernel refused (the supervisor died) destroys the socket at once.
+    if (this.failure || this.socket.destroyed) return this.failure ?? new Error('the wflo supervisor has gone away');
+    // Usually written at once; else the request waits until the kernel has the line.
+    if (this.socket.writableLength === 0) return null;
+    return new Promise((resolve) => {
+      const done = (): void => { this.socket.off('drain', done); this.socket.off('close', done); resolve(this.failure ?? null); };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
     });
   }
 
@@ -74,7 +96,9 @@ export class SupervisorConnection {
     while (newline !== -1) {
       const message = parseSupervisorMessage(this.buffered.slice(0, newline));
       this.buffered = this.buffered.slice(newline + 1);
-      if (message) this.answer(message.rid, message);
+      if (message?.type === 'lease') this.lease.apply(message);
+      else if (message?.type === 'recall') this.write({ type: 'returned', amount: this.lease.recall() });
+      else if (message) this.answer(message.rid, message);
       newline = this.buffered.indexOf('\n');
     }
   }

@@ -108,6 +108,9 @@ async function reserve(connection: SupervisorConnection, request: LlmRequest, ke
   return ask(exact === null ? request.inputTokensMax : Math.min(exact, request.inputTokensMax), true);
 }
 
+/** Leave to send an attempt (its call id: the supervisor's, or -lid from the lease), or the caller's response instead. */
+type Granted = { kind: 'grant'; callId: number; maxOutputTokens: number | null } | { kind: 'answer'; response: Response };
+
 /** What one attempt ended with: a response for the caller, or an error thrown by fetch; and whether it may be retried. */
 type Attempted =
   | { kind: 'answer'; response: Response }
@@ -148,16 +151,37 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     }
   }
 
-  /** One attempt: reserve, send, tap. */
-  async function attempt(input: FetchInput, init: RequestInit | undefined, read: ReadBody, request: LlmRequest, key: string | null, of: AttemptOf,
-    signal: AbortSignal | null | undefined): Promise<Attempted> {
+  /**
+   * Leave to send one attempt: from the lease when it fits (the supervisor is told, not asked),
+   * else from the supervisor's answer; or the response to give the caller instead.
+   */
+  async function grantOf(request: LlmRequest, key: string | null, of: AttemptOf, signal: AbortSignal | null | undefined): Promise<Granted> {
+    const local = connection.lease.take(request, of.agent);
+    if (local) {
+      const lid = connection.lease.lid();
+      const started = connection.start({
+        lid, held: local.held, sentLimit: local.sentLimit, provider: request.provider, endpoint: request.endpoint, model: request.model,
+        stream: request.stream, inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax, choices: request.choices,
+        unbounded: null, refs: [], requestKey: key, fit: request.capped !== null, minOutputTokens: request.minOutputTokens, ...of,
+      });
+      const failure = started instanceof Promise ? await started : started;
+      if (failure) return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', `${failure.message}; the call was not sent`) };
+      return { kind: 'grant', callId: -lid, maxOutputTokens: local.sentLimit };
+    }
     const answer = await answerOrAbort(reserve(connection, request, key, of), signal);
     if (answer instanceof Error) return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', `${answer.message}; the call was not sent`) };
     if (answer.type === 'deny') return { kind: 'answer', response: refusalResponse(request.provider, answer.code, answer.message, answer.details) };
     if (answer.type === 'replay') return { kind: 'answer', response: replayed(answer) };
     if (answer.type !== 'grant') return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', 'unexpected answer from the wflo supervisor; the call was not sent') };
+    return { kind: 'grant', callId: answer.callId, maxOutputTokens: answer.maxOutputTokens };
+  }
 
-    const callId = answer.callId;
+  /** One attempt: reserve, send, tap. */
+  async function attempt(input: FetchInput, init: RequestInit | undefined, read: ReadBody, request: LlmRequest, key: string | null, of: AttemptOf,
+    signal: AbortSignal | null | undefined): Promise<Attempted> {
+    const granted = await grantOf(request, key, of, signal);
+    if (granted.kind === 'answer') return granted;
+    const { callId, maxOutputTokens } = granted;
     const started = performance.now();
     // A granted call the process never sends (it exits first) costs nothing: see SendTracker.
     sends.track(callId, () => connection.settle({
@@ -165,7 +189,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       error: 'the process ended before the request was sent', journal: null, context: [], errorCode: null, toolCalls: [],
     }));
     // A call fitted to the budget goes with a lower output limit; the journal keys it by the request as written.
-    const body = answer.maxOutputTokens !== null && request.capped ? request.capped(answer.maxOutputTokens) : request.body;
+    const body = maxOutputTokens !== null && request.capped ? request.capped(maxOutputTokens) : request.body;
     const [sendInput, marked] = sends.mark(callId, ...outgoing(input, init, read, body));
     // A caller's abort mid-stream (a `break`) must not lose usage that is already on its way.
     const abortion = new DeferredAbort(marked.signal ?? (sendInput instanceof Request ? sendInput.signal : undefined));
@@ -226,6 +250,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     for (let tryNumber = 1; ; tryNumber++) {
       const outcome = await attempt(input, init, read, request, key, { agent, fingerprint, retryOf: first, tryNumber }, signal);
       if (outcome.kind === 'answer') {
+        if (outcome.response.status < 400) connection.lease.recovered();
         // A retry refused (an open circuit, the budget) ends the call: the failures before it are its story.
         const refusal = outcome.response.headers.get('x-wflo-refusal');
         if (first !== null && last !== null && refusal !== null) giveUp(first, tryNumber - 1, last, `attempt ${tryNumber} refused by wflo (${refusal})`, request);
@@ -233,6 +258,8 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       }
       first ??= outcome.callId;
       last = outcome.callId;
+      // Circuits count this failure: ask the supervisor for the next calls until it has seen it.
+      if (guards) connection.lease.stumble();
       const failed: AttemptOutcome = outcome.kind === 'thrown'
         ? { httpStatus: null, errorCode: outcome.errorCode, retryAfter: null, retryAfterMs: null }
         : { httpStatus: outcome.response.status, errorCode: null, retryAfter: outcome.response.headers.get('retry-after'), retryAfterMs: outcome.response.headers.get('retry-after-ms') };

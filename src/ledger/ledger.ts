@@ -46,6 +46,9 @@ export class Ledger {
   private readonly run: Purse | null;
   private readonly agents = new Map<string, Purse>();
   private readonly holds = new Map<number, Hold>();
+  /** Money lent to processes to grant their own calls (by connection): held like a call's until drawn or repaid. */
+  private readonly loans = new Map<number, Nano>();
+  private lentTotal: Nano = 0;
   /** First come, first served among calls that share a budget: a call never overtakes one that waits for the same money. */
   private readonly queue: Waiting[] = [];
 
@@ -63,6 +66,8 @@ export class Ledger {
   get reserved(): Nano { return this.runReserved; }
   get budgetNano(): Nano | null { return this.budget; }
   get inFlight(): number { return this.holds.size; }
+  /** Of what is reserved, the part lent to processes and not yet drawn by their calls. */
+  get lent(): Nano { return this.lentTotal; }
   get waiting(): number { return this.queue.length; }
 
   /** An agent's budget and spend, when it has a budget. */
@@ -127,6 +132,55 @@ export class Ledger {
   /** Empties the queue (the run is stopping); returns the calls that were waiting. */
   withdrawAll(): number[] {
     return this.queue.splice(0).map((w) => w.callId);
+  }
+
+  /**
+   * Lends a process up to `amount` of the run budget's free money (beside what is spent and
+   * held), to grant calls without asking; nothing while calls wait. Returns what was lent.
+   * Only the run's purse is lent: calls of agents with budgets of their own are always asked for.
+   */
+  lend(borrower: number, amount: Nano): Nano {
+    if (!this.run || this.queue.length > 0) return 0;
+    const lent = Math.min(amount, this.run.budget - this.run.spent - this.run.reserved);
+    if (lent <= 0) return 0;
+    this.loans.set(borrower, (this.loans.get(borrower) ?? 0) + lent);
+    this.lentTotal += lent;
+    this.run.reserved += lent;
+    this.runReserved += lent;
+    return lent;
+  }
+
+  /** What a process holds of the run's money to grant calls with. */
+  loanOf(borrower: number): Nano {
+    return this.loans.get(borrower) ?? 0;
+  }
+
+  /** A process gives back (part of) its loan; the money is free again. */
+  repay(borrower: number, amount: Nano): void {
+    const loan = this.loans.get(borrower) ?? 0;
+    const repaid = Math.min(loan, Math.max(0, amount));
+    if (loan - repaid > 0) this.loans.set(borrower, loan - repaid); else this.loans.delete(borrower);
+    this.lentTotal -= repaid;
+    if (!this.run) return;
+    this.run.reserved -= repaid;
+    this.runReserved -= repaid;
+  }
+
+  /**
+   * A call a process granted itself: `amount` moves from its loan to the call's hold. With no
+   * run budget nothing was lent and the call just holds `amount`. A process that drew more than
+   * it was lent (never, from a sound hook) still has its call held: it was sent.
+   */
+  adopt(callId: number, amount: Nano, borrower: number): void {
+    const purses = this.run ? [this.run] : [];
+    const loan = this.loans.get(borrower) ?? 0;
+    const drawn = Math.min(loan, amount);
+    if (loan - drawn > 0) this.loans.set(borrower, loan - drawn); else this.loans.delete(borrower);
+    this.lentTotal -= drawn;
+    const extra = amount - drawn;
+    this.holds.set(callId, { amount, purses });
+    this.runReserved += extra;
+    for (const p of purses) p.reserved += extra;
   }
 
   /** Releases the hold and charges what the call really cost. Returns the amount charged. */

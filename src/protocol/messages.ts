@@ -1,9 +1,11 @@
+import type { ModelRates } from '../pricing/rates.js';
+
 /**
  * The IPC protocol between the hook (inside the agent's processes) and the supervisor.
  * JSON lines over a Unix socket. Every message is parsed from `unknown` on receipt.
  * Bump PROTOCOL_VERSION on any incompatible change.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Environment variables the supervisor sets for the agent's processes. */
 export const ENV = {
@@ -75,11 +77,27 @@ export interface ReserveMessage {
   retryOf: number | null;
   tryNumber: number;
 }
+/**
+ * A call the hook granted itself against its lease: written to the socket before the request
+ * leaves the process (fire-and-forget). Settles and dead letters name it by -lid.
+ */
+export interface StartMessage extends Omit<ReserveMessage, 'type' | 'rid' | 'counted' | 'countable'> {
+  type: 'start';
+  /** The hook's own number for the call, unique per connection. */
+  lid: number;
+  /** What the call holds of the lease: its worst case, in nano-USD. */
+  held: number;
+  /** The output limit per answer sent with it (the model's, when the request set none and a budget binds), or null. */
+  sentLimit: number | null;
+}
+/** The hook gives back what it had not used of its lease, after a recall. */
+export interface ReturnedMessage { type: 'returned'; amount: number }
 /** A tool call a response asked for: its name and its arguments as the model wrote them. */
 export interface AskedTool { name: string; args: string }
 export type SettleOutcome = 'ok' | 'error' | 'incomplete';
 export interface SettleMessage {
   type: 'settle';
+  /** The supervisor's call id (a call it granted), or -lid (a call the hook granted itself). */
   callId: number;
   /** ok: usage is exact. error: the provider refused (no usage, nothing billed). incomplete: no usage known. */
   outcome: SettleOutcome;
@@ -142,7 +160,7 @@ export interface NoticeMessage {
   message: string;
 }
 export type NoticeKind = 'non-node-child' | 'unreachable-child' | 'unmetered-http';
-export type HookMessage = HelloMessage | SettleMessage | HookRequest | NoticeMessage | ToolRunMessage | DeadLetterMessage;
+export type HookMessage = HelloMessage | SettleMessage | HookRequest | NoticeMessage | ToolRunMessage | DeadLetterMessage | StartMessage | ReturnedMessage;
 
 /** Go ahead; with maxOutputTokens, only after lowering the request's output limit (per answer) to it. */
 export interface GrantMessage { type: 'grant'; rid: number; callId: number; maxOutputTokens: number | null }
@@ -158,7 +176,29 @@ export interface SavedCheckpoint { id: string; name: string; seq: number; state:
 export interface CheckpointsMessage { type: 'checkpoints'; rid: number; checkpoints: SavedCheckpoint[] }
 /** A request the supervisor could not do; `code` need_full asks for the whole state instead of a delta. */
 export interface FailedMessage { type: 'failed'; rid: number; code: 'need_full' | 'invalid'; message: string }
-export type SupervisorMessage = GrantMessage | RecountMessage | DenyMessage | ReplayMessage | CheckpointSavedMessage | CheckpointsMessage | FailedMessage;
+/** What a hook needs to price a model's calls itself. */
+export interface ModelTerms { provider: Provider; model: string; rates: ModelRates }
+/**
+ * Unsolicited (rid 0): money the hook may spend on calls without asking, and the terms of doing
+ * so. Calls outside the terms (an unknown model, an agent in `central`, anything while paused,
+ * a call bigger than the credit) are asked for as before.
+ */
+export interface LeaseMessage {
+  type: 'lease';
+  rid: 0;
+  /** Credit added, in nano-USD; null: no limit (no budget binds the hook's calls). */
+  add: number | null;
+  /** Models the hook may now price itself. */
+  models: ModelTerms[];
+  /** Agents whose calls must be asked for (their own budget, burn-rate limits). */
+  central: string[];
+  /** True while every call must be asked for (a loop warned about, a failing circuit, replay on resume, the run stopping). */
+  paused: boolean;
+}
+/** Unsolicited (rid 0): give back the unused credit (answered with `returned`) and ask for calls until the next lease. */
+export interface RecallMessage { type: 'recall'; rid: 0 }
+export type SupervisorMessage = GrantMessage | RecountMessage | DenyMessage | ReplayMessage | CheckpointSavedMessage | CheckpointsMessage | FailedMessage
+  | LeaseMessage | RecallMessage;
 
 type Fields = Record<string, unknown>;
 
@@ -168,6 +208,10 @@ function isObject(value: unknown): value is Fields {
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
+/** A call id in a hook message: the supervisor's (positive) or the hook's own (-lid). */
+function isCallId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value !== 0;
+}
 function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
@@ -176,6 +220,26 @@ const ENDPOINTS: readonly string[] = ['chat.completions', 'completions', 'respon
 const OUTCOMES: readonly string[] = ['ok', 'error', 'incomplete'];
 const NOTICE_KINDS: readonly string[] = ['non-node-child', 'unreachable-child', 'unmetered-http'];
 const DENY_CODES: readonly string[] = ['budget_exceeded', 'unknown_price', 'unbounded_cost', 'run_stopping', 'loop_detected', 'circuit_open'];
+
+/** What a reserve and a start both say of the call. */
+function isCallFields(value: Fields): boolean {
+  return PROVIDERS.includes(String(value.provider)) && ENDPOINTS.includes(String(value.endpoint))
+    && isString(value.model) && typeof value.stream === 'boolean' && isCount(value.inputTokensMax)
+    && (value.outputTokensMax === null || isCount(value.outputTokensMax))
+    && (value.requestKey === null || isString(value.requestKey)) && isCount(value.choices) && value.choices >= 1
+    && (value.unbounded === null || isString(value.unbounded))
+    && Array.isArray(value.refs) && value.refs.every(isString) && typeof value.fit === 'boolean' && isCount(value.minOutputTokens)
+    && (value.agent === null || isString(value.agent)) && isString(value.fingerprint)
+    && (value.retryOf === null || isCallId(value.retryOf)) && isCount(value.tryNumber) && value.tryNumber >= 1;
+}
+
+/** Rates as the supervisor sends them: trusted (it computed them), only their shape is checked. */
+function isModelTerms(value: unknown): value is ModelTerms {
+  if (!isObject(value) || !PROVIDERS.includes(String(value.provider)) || !isString(value.model) || !isObject(value.rates)) return false;
+  const r = value.rates;
+  return [r.input, r.cachedInput, r.cacheWrite, r.output].every((rate) => isObject(rate) && typeof rate.base === 'number' && Array.isArray(rate.tiers))
+    && (r.outputLimit === null || isCount(r.outputLimit));
+}
 
 function parseUsage(value: unknown): Usage | null | undefined {
   if (value === null) return null;
@@ -196,19 +260,16 @@ export function parseHookMessage(line: string): HookMessage | undefined {
       return isCount(value.v) && isCount(value.pid) && isCount(value.ppid) && isCount(value.thread)
         ? (value as unknown as HelloMessage) : undefined;
     case 'reserve':
-      return isCount(value.rid) && PROVIDERS.includes(String(value.provider)) && ENDPOINTS.includes(String(value.endpoint))
-        && isString(value.model) && typeof value.stream === 'boolean' && isCount(value.inputTokensMax)
-        && (value.outputTokensMax === null || isCount(value.outputTokensMax))
-        && (value.requestKey === null || isString(value.requestKey)) && isCount(value.choices) && value.choices >= 1
-        && (value.unbounded === null || isString(value.unbounded))
-        && Array.isArray(value.refs) && value.refs.every(isString) && typeof value.counted === 'boolean'
-        && typeof value.countable === 'boolean' && typeof value.fit === 'boolean' && isCount(value.minOutputTokens)
-        && (value.agent === null || isString(value.agent)) && isString(value.fingerprint)
-        && (value.retryOf === null || isCount(value.retryOf)) && isCount(value.tryNumber) && value.tryNumber >= 1
+      return isCount(value.rid) && typeof value.counted === 'boolean' && typeof value.countable === 'boolean' && isCallFields(value)
         ? (value as unknown as ReserveMessage) : undefined;
+    case 'start':
+      return isCount(value.lid) && value.lid > 0 && isCount(value.held) && (value.sentLimit === null || isCount(value.sentLimit))
+        && isCallFields(value) ? (value as unknown as StartMessage) : undefined;
+    case 'returned':
+      return isCount(value.amount) ? (value as unknown as ReturnedMessage) : undefined;
     case 'settle': {
       const usage = parseUsage(value.usage);
-      return isCount(value.callId) && OUTCOMES.includes(String(value.outcome)) && usage !== undefined
+      return isCallId(value.callId) && OUTCOMES.includes(String(value.outcome)) && usage !== undefined
         && isCount(value.httpStatus) && typeof value.latencyMs === 'number'
         && (value.model === null || isString(value.model)) && (value.error === null || isString(value.error))
         && (value.journal === null || (isObject(value.journal) && isString(value.journal.contentType) && isString(value.journal.body)))
@@ -222,7 +283,7 @@ export function parseHookMessage(line: string): HookMessage | undefined {
         && typeof value.durationMs === 'number' && Number.isFinite(value.durationMs) && (value.error === null || isString(value.error))
         ? (value as unknown as ToolRunMessage) : undefined;
     case 'dead-letter':
-      return isCount(value.firstCallId) && isCount(value.lastCallId) && isCount(value.attempts)
+      return isCallId(value.firstCallId) && isCallId(value.lastCallId) && isCount(value.attempts)
         && (value.httpStatus === null || isCount(value.httpStatus)) && isString(value.error) && isString(value.summary)
         ? (value as unknown as DeadLetterMessage) : undefined;
     case 'notice':
@@ -260,6 +321,12 @@ export function parseSupervisorMessage(line: string): SupervisorMessage | undefi
     case 'checkpoints':
       return Array.isArray(value.checkpoints) && value.checkpoints.every((c) => isObject(c) && isString(c.id) && isString(c.name) && isCount(c.seq) && isString(c.state))
         ? (value as unknown as CheckpointsMessage) : undefined;
+    case 'lease':
+      return (value.add === null || isCount(value.add)) && Array.isArray(value.models) && value.models.every(isModelTerms)
+        && Array.isArray(value.central) && value.central.every(isString) && typeof value.paused === 'boolean'
+        ? (value as unknown as LeaseMessage) : undefined;
+    case 'recall':
+      return value as unknown as RecallMessage;
     case 'failed':
       return (value.code === 'need_full' || value.code === 'invalid') && isString(value.message) ? (value as unknown as FailedMessage) : undefined;
     default:

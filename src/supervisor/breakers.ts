@@ -72,6 +72,14 @@ export class Breakers {
     return ticket;
   }
 
+  /** True when every circuit is closed with no failure since its last success (burn-rate breakers' agents are always asked for). */
+  calm(): boolean {
+    for (const entry of this.entries.values()) {
+      if (entry.breaker instanceof CircuitBreaker && (entry.breaker.failureStreak > 0 || entry.breaker.gateState().state !== 'closed')) return false;
+    }
+    return true;
+  }
+
   /** The call did not go after all (refused by the budget, or its process ended first): its probes go back. */
   release(ticket: BreakerTicket, now: number): void {
     for (const name of ticket.probes) this.abandon(name, now);

@@ -4,12 +4,15 @@ import { formatUsd, nanoToUsd } from '../ledger/money.js';
 import type { PriceBook } from '../pricing/price-book.js';
 import { unknownPriceMessage } from '../pricing/price-book.js';
 import { costOf, type ModelRates } from '../pricing/rates.js';
-import type { DeadLetterMessage, DenyCode, DenyDetails, ReserveMessage, SettleMessage, SupervisorMessage, ToolRunMessage } from '../protocol/messages.js';
+import type { DeadLetterMessage, DenyCode, DenyDetails, ReserveMessage, SettleMessage, StartMessage, SupervisorMessage, ToolRunMessage } from '../protocol/messages.js';
 import type { CallGuards, GuardTicket } from './call-guards.js';
 import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
-import { demandOf, requestedOutput, type FitPolicy } from './call-demand.js';
+import { requestedOutput } from '../pricing/output-ceiling.js';
+import { demandOf, type FitPolicy } from './call-demand.js';
 import type { EventSink } from './events.js';
+import { LeaseDesk } from './lease-desk.js';
+import { LocalIds } from './local-ids.js';
 import type { ReplayQueue } from './replay-queue.js';
 import { ResponseContext } from './response-context.js';
 
@@ -30,6 +33,8 @@ interface Call {
   assumed: number | null;
   /** The output limit per answer wflo set to fit the budget, or null. */
   cap: number | null;
+  /** It waits only for money lent to processes to come back (no call in flight holds any): not a wait worth telling. */
+  recalling?: boolean;
 }
 
 export interface AccountantOptions {
@@ -52,6 +57,8 @@ export interface AccountantOptions {
   post: (connection: number, message: SupervisorMessage) => void;
   /** The guards: loops, breakers, tool calls, dead letters. */
   guards: CallGuards;
+  /** Agents whose calls are always asked for (a budget or burn-rate limits of their own): never granted from a lease. */
+  centralAgents: string[];
   /** Called when a call is refused for the budget (`agent` set when it was the agent's budget). */
   onBudgetDenied: (message: string, agent: string | null) => void;
   /** Called when a loop went on after its warning and the policy is to stop. */
@@ -84,10 +91,24 @@ export class CallAccountant {
   private nextSeq: number;
   private stopping = false;
   private idleWaiters: Array<() => void> = [];
+  /** Leases: money lent to processes to grant calls themselves. */
+  private readonly desk: LeaseDesk;
+  /** Calls granted from a lease, by connection and the hook's number: their seq. */
+  private readonly localIds = new LocalIds();
 
   constructor(private readonly o: AccountantOptions) {
     this.nextSeq = o.firstSeq;
     this.context = new ResponseContext(o.store, o.runId);
+    this.desk = new LeaseDesk({
+      ledger: o.ledger, post: o.post, central: o.centralAgents,
+      // Every call is asked for while a guard must see it first, a resumed run may replay it, or the run stops.
+      paused: () => this.stopping || !o.guards.calm() || (o.replay !== null && !o.replay.empty),
+    });
+  }
+
+  /** After each batch of hook messages: leases are topped up, or recalled. */
+  reviewLeases(): void {
+    this.desk.review();
   }
 
   get ledger(): Ledger { return this.o.ledger; }
@@ -101,6 +122,8 @@ export class CallAccountant {
       if (call) this.answer(call, this.deny(call, 'run_stopping', 'the run is stopping; no new LLM calls are sent'));
     }
     if (withdrawn.length > 0) this.o.emit({ type: 'queue', waiting: 0 });
+    // Loans come back and no process grants itself another call.
+    this.desk.review();
   }
 
   /** Resolves when no granted call is in flight: their money is committed, so let them land. */
@@ -110,8 +133,9 @@ export class CallAccountant {
   }
 
   /** Answers a reserve now, or returns null when the call waits (its answer is posted later). */
-  reserve(connection: number, pid: number, request: ReserveMessage): SupervisorMessage | null {
+  reserve(connection: number, pid: number, asked: ReserveMessage): SupervisorMessage | null {
     const { ledger, prices } = this.o;
+    const request = asked.retryOf !== null && asked.retryOf < 0 ? { ...asked, retryOf: this.localIds.seqOf(connection, asked.retryOf) || null } : asked;
     const rates = prices.rates(request.provider, request.model);
     const budgeted = ledger.budgeted(request.agent);
     const call: Call = { seq: 0, connection, pid, request, rates, arrivedAt: this.o.clock(), afterCheckpointSeq: this.o.headSeq(), floor: null, cap: null, ticket: null, assumed: null };
@@ -157,8 +181,11 @@ export class CallAccountant {
     const decision = ledger.request(call.seq, demand, request.agent);
     if (decision.kind !== 'wait') return this.decided(call, decision);
     this.waiting.set(call.seq, call);
-    this.o.emit({ type: 'call-waiting', seq: call.seq, pid, model: request.model, worstCaseNano: demand.full,
-      heldNano: ledger.reserved, inFlight: ledger.inFlight, waiting: ledger.waiting });
+    call.recalling = ledger.reserved === ledger.lent;
+    if (!call.recalling) {
+      this.o.emit({ type: 'call-waiting', seq: call.seq, pid, model: request.model, worstCaseNano: demand.full,
+        heldNano: ledger.reserved - ledger.lent, inFlight: ledger.inFlight, waiting: ledger.waiting });
+    }
     return null;
   }
 
@@ -171,13 +198,46 @@ export class CallAccountant {
     return answer;
   }
 
+  /**
+   * A call a hook granted from its lease. It is on its way to the provider: it is recorded and
+   * held whatever the guards now say (a refusal that came too late is a warning, or stops the run).
+   */
+  start(connection: number, pid: number, m: StartMessage): void {
+    const { lid, held, sentLimit, ...fields } = m;
+    const retryOf = fields.retryOf === null ? null : this.localIds.seqOf(connection, fields.retryOf) || null;
+    const request: ReserveMessage = { ...fields, type: 'reserve', rid: 0, counted: false, countable: false, retryOf };
+    const now = this.o.clock();
+    const call: Call = { seq: 0, connection, pid, request, rates: this.o.prices.rates(request.provider, request.model), arrivedAt: now,
+      afterCheckpointSeq: this.o.headSeq(), floor: null, ticket: null, assumed: sentLimit, cap: null };
+    this.numbered(call);
+    this.localIds.add(connection, lid, call.seq);
+    const verdict = this.o.guards.before(request, now);
+    if ('breakers' in verdict) call.ticket = verdict;
+    else {
+      this.o.emit({ type: 'warning', message: `call ${call.seq} was already on its way when wflo would have refused it: ${verdict.message}` });
+      if (verdict.stop) this.o.onLoopStop(verdict.message);
+    }
+    this.o.ledger.adopt(call.seq, held, connection);
+    this.inFlight.set(call.seq, call);
+    this.record(call, 'in_flight', held, null, null);
+  }
+
+  /** What a hook had not used of its lease, given back. */
+  returned(connection: number, amount: number): void {
+    this.desk.returned(connection, amount);
+    this.pump();
+  }
+
   /** A tool run or a call given up on, reported by a hook. */
-  report(message: ToolRunMessage | DeadLetterMessage): void {
-    this.o.guards.report(message, this.o.clock());
+  report(connection: number, message: ToolRunMessage | DeadLetterMessage): void {
+    const named = message.type === 'dead-letter'
+      ? { ...message, firstCallId: this.localIds.seqOf(connection, message.firstCallId), lastCallId: this.localIds.seqOf(connection, message.lastCallId) }
+      : message;
+    this.o.guards.report(named, this.o.clock());
   }
 
   settle(connection: number, message: SettleMessage): void {
-    const call = this.inFlight.get(message.callId);
+    const call = this.inFlight.get(this.localIds.seqOf(connection, message.callId));
     if (!call || call.connection !== connection) return;
     this.inFlight.delete(call.seq);
     const { ledger } = this.o;
@@ -221,6 +281,8 @@ export class CallAccountant {
       const cost = this.o.ledger.chargeReservation(call.seq);
       this.finish(call, 'estimated', cost, null, null, null, null, 'the process ended before the call finished');
     }
+    this.desk.closed(connection);
+    this.localIds.forget(connection);
     this.pump();
   }
 
@@ -249,9 +311,10 @@ export class CallAccountant {
 
   private grant(call: Call, decision: { held: Nano; cut: number | null }): SupervisorMessage {
     this.inFlight.set(call.seq, call);
+    if (call.rates) this.desk.learned(call.connection, call.rates);
     call.cap = decision.cut;
     const now = this.o.clock();
-    const waitedMs = this.waiting.has(call.seq) ? now - call.arrivedAt : null;
+    const waitedMs = this.waiting.has(call.seq) && !call.recalling ? now - call.arrivedAt : null;
     this.record(call, 'in_flight', decision.held, decision.cut, waitedMs);
     if (decision.cut !== null && call.rates) {
       this.o.emit({ type: 'call-capped', seq: call.seq, pid: call.pid, model: call.request.model, outputTokens: decision.cut,
@@ -263,7 +326,7 @@ export class CallAccountant {
   private deny(call: Call, code: DenyCode, message: string, details: DenyDetails | null = null, agent: string | null = null): SupervisorMessage {
     const r = call.request;
     this.o.guards.release(call.ticket, this.o.clock());
-    this.record(call, 'denied', 0, null, this.waiting.has(call.seq) ? this.o.clock() - call.arrivedAt : null, message);
+    this.record(call, 'denied', 0, null, this.waiting.has(call.seq) && !call.recalling ? this.o.clock() - call.arrivedAt : null, message);
     this.waiting.delete(call.seq);
     this.o.emit({ type: 'call-denied', seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, code, message });
     if (code === 'budget_exceeded') this.o.onBudgetDenied(message, agent);

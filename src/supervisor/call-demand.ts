@@ -11,12 +11,6 @@ export interface FitPolicy {
   floor: number;
 }
 
-/** A call's output ceiling per answer: the request's own, else the model's output limit; null when neither is known. */
-export function requestedOutput(request: ReserveMessage, rates: ModelRates): number | null {
-  if (request.outputTokensMax !== null) return Math.ceil(request.outputTokensMax / request.choices);
-  return rates.outputLimit;
-}
-
 /**
  * What the ledger must cover for a call: its worst case as written, and (when the hook can
  * lower the request's output limit and the policy allows) the same call cut to fit a room.

@@ -53,6 +53,15 @@ export class CallGuards {
     return { breakers: admitted, request: { agent: request.agent, fingerprint: request.fingerprint } };
   }
 
+  /**
+   * True when calls may go without being seen first: no loop warned about that a next call
+   * would act on, and every circuit closed with no failure since its last success.
+   */
+  calm(): boolean {
+    const loopsCalm = !this.o.settings.enabled || this.o.settings.onLoop === 'warn' || this.loops.quiet;
+    return loopsCalm && this.breakers.calm();
+  }
+
   /** The call was not sent after all, or its process ended with it. */
   release(ticket: GuardTicket | null, now: number): void {
     if (!ticket) return;

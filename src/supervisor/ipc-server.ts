@@ -1,12 +1,19 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { PROTOCOL_VERSION, parseHookMessage, type HelloMessage, type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type SupervisorMessage, type ToolRunMessage } from '../protocol/messages.js';
+import {
+  PROTOCOL_VERSION, parseHookMessage,
+  type HelloMessage, type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type StartMessage, type SupervisorMessage, type ToolRunMessage,
+} from '../protocol/messages.js';
 
 /** What the supervisor does with each hook message. Called on the one event loop, in order. */
 export interface HookHandlers {
   hello(connection: number, message: HelloMessage): void;
   /** The answer, or null when it comes later (a call waiting for budget) through `IpcServer.post`. */
   request(connection: number, pid: number, message: HookRequest): SupervisorMessage | null;
+  /** A call the hook granted from its lease; it has left, or is leaving, the process. */
+  start(connection: number, pid: number, message: StartMessage): void;
+  /** What a hook had not used of its lease, given back after a recall. */
+  returned(connection: number, amount: number): void;
   settle(connection: number, message: SettleMessage): void;
   /** Something a hook saw that the run should show. */
   notice(pid: number, message: NoticeMessage): void;
@@ -38,6 +45,11 @@ function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean): strin
       if (message.v !== PROTOCOL_VERSION) { peer.socket.destroy(); return ''; }
       peer.pid = message.pid;
       handlers.hello(peer.connection, message);
+    } else if (message.type === 'start') {
+      // Handled even when the connection has closed: the request left.
+      handlers.start(peer.connection, peer.pid, message);
+    } else if (message.type === 'returned') {
+      handlers.returned(peer.connection, message.amount);
     } else if (message.type === 'settle') {
       handlers.settle(peer.connection, message);
     } else if (message.type === 'notice') {

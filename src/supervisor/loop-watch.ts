@@ -40,6 +40,11 @@ export class LoopWatch {
     this.detector = new LoopDetector(thresholds);
   }
 
+  /** True while no loop has been warned about (or acted on since): no call needs seeing before it goes. */
+  get quiet(): boolean {
+    return this.warned.size === 0 && this.pending.size === 0;
+  }
+
   /** Before a call is sent: a tool loop found earlier, or the loop this request would complete. */
   beforeCall(agent: string | null, fingerprint: string): LoopAction {
     const pending = this.pending.get(agent);

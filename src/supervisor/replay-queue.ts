@@ -11,6 +11,11 @@ export class ReplayQueue {
     }
   }
 
+  /** True once every journaled response was served. */
+  get empty(): boolean {
+    return this.byKey.size === 0;
+  }
+
   take(requestKey: string | null): JournalEntry | undefined {
     if (requestKey === null) return undefined;
     const queue = this.byKey.get(requestKey);

@@ -150,7 +150,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     runId, ledger, prices, store, clock: ctx.clock, emit: reporter.event, fit: o.fit,
     post: (connection, message) => post(connection, message),
     journal: o.journal ? ctx.journal : null, replay, attempt, headSeq: () => checkpoints.headSeq(), firstSeq: store.nextCallSeq(runId),
-    guards,
+    guards, centralAgents: [...o.guards.agents.keys()],
     onBudgetDenied: (message, agent) => {
       // An agent's budget fails that agent's call; the run stops only when asked to (--on-budget stop given explicitly).
       if ((agent === null ? o.onBudget : o.guards.onAgentBudget) === 'stop') stop('budget_exceeded', message, EXIT.budgetExceeded, 'SIGTERM');
@@ -171,11 +171,14 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
         case 'list-checkpoints': return checkpoints.list(m.rid);
       }
     },
+    start: (connection, pid, m) => accountant.start(connection, pid, m),
+    returned: (connection, amount) => accountant.returned(connection, amount),
     settle: (connection, m) => accountant.settle(connection, m),
-    report: (_connection, m) => accountant.report(m),
+    report: (connection, m) => accountant.report(connection, m),
     notice: (pid, m) => { if (notices.first(m.kind)) reporter.event({ type: 'warning', message: `process ${pid}: ${m.message}` }); },
     closed: (connection) => accountant.abandonConnection(connection),
-    batch: (work) => store.transaction(work),
+    // Leases are reviewed once per batch, on what the whole batch changed.
+    batch: (work) => store.transaction(() => { const done = work(); accountant.reviewLeases(); return done; }),
     failed: (error) => stop('failed', `cannot record to the database ${o.dbPath}: ${error.message}`, EXIT.internal, 'SIGTERM'),
   }));
   post = (connection, message) => ipc.post(connection, message);
