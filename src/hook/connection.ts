@@ -24,6 +24,11 @@ export class SupervisorConnection {
   private failure: Error | undefined;
   /** What the supervisor lent this process to grant calls itself. */
   readonly lease = new Lease();
+  /** Reports not written yet: they go with the next message that must go at once, or at the end of this turn. */
+  private queued = '';
+  private flushScheduled = false;
+  /** The process is exiting: nothing may wait for a later turn. */
+  private exiting = false;
 
   constructor(socketPath: string, private readonly onSupervisorLost: () => void) {
     this.socket = net.connect(socketPath);
@@ -38,6 +43,7 @@ export class SupervisorConnection {
       if (connected) this.onSupervisorLost();
     });
     this.write({ v: PROTOCOL_VERSION, type: 'hello', pid: process.pid, ppid: process.ppid, thread: threadId });
+    process.on('exit', () => { this.exiting = true; this.flush(); });
   }
 
   /** Sends a request; resolves with the supervisor's answer, or an Error when it is unreachable. */
@@ -72,21 +78,43 @@ export class SupervisorConnection {
 
   /** Reports a call's outcome. Fire-and-forget: the supervisor charges the reservation if this is lost. */
   settle(message: Omit<SettleMessage, 'type'>): void {
-    if (!this.failure) this.write({ type: 'settle', ...message });
+    if (!this.failure) this.report({ type: 'settle', ...message });
   }
 
   /** Tells the supervisor something the run should show. Fire-and-forget. */
   notice(message: Omit<NoticeMessage, 'type'>): void {
-    if (!this.failure) this.write({ type: 'notice', ...message });
+    if (!this.failure) this.report({ type: 'notice', ...message });
   }
 
   /** Reports a tool run or a call given up on. Fire-and-forget. */
   tell(message: ToolRunMessage | DeadLetterMessage): void {
-    if (!this.failure) this.write(message);
+    if (!this.failure) this.report(message);
   }
 
+  /**
+   * A report goes out at the end of this event-loop turn, or sooner with a message that must go
+   * at once: a script calling in sequence wakes the supervisor once per call, not twice.
+   */
+  private report(message: object): void {
+    this.queued += `${JSON.stringify(message)}\n`;
+    if (this.exiting) { this.flush(); return; }
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => { this.flushScheduled = false; this.flush(); });
+  }
+
+  private flush(): void {
+    if (this.queued === '') return;
+    const lines = this.queued;
+    this.queued = '';
+    this.socket.write(lines);
+  }
+
+  /** Writes a message now, after the reports queued before it (the supervisor reads them in order). */
   private write(message: object): void {
-    this.socket.write(`${JSON.stringify(message)}\n`);
+    const lines = `${this.queued}${JSON.stringify(message)}\n`;
+    this.queued = '';
+    this.socket.write(lines);
   }
 
   private receive(chunk: string): void {

@@ -49,8 +49,9 @@ export class RunStore {
   private readonly insertCallStmt: Database.Statement;
   private readonly settleCallStmt: Database.Statement;
   private readonly rememberContextStmt: Database.Statement;
-  /** Built once: better-sqlite3 makes a new wrapper per db.transaction() call. */
+  /** Built once: better-sqlite3 makes a new wrapper per db.transaction() call. Nested in a transaction, it is a savepoint. */
   private readonly inTransaction: <T>(work: () => T) => T;
+  private readonly savepoint: <T>(work: () => T) => T;
 
   constructor(private readonly db: Database.Database) {
     this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
@@ -64,11 +65,35 @@ export class RunStore {
       WHERE run_id = @runId AND seq = @seq`);
     const wrapped = db.transaction((work: () => unknown) => work());
     this.inTransaction = <T>(work: () => T): T => wrapped(work) as T;
+    this.savepoint = this.inTransaction;
   }
 
-  /** Runs `work` in one transaction (e.g. a call's settlement and its journal entry). */
+  /**
+   * Runs `work` in one transaction (e.g. a call's settlement and its journal entry). Inside one
+   * already (a batch), it is part of that: the batch is undone whole if `work` throws.
+   */
   transaction<T>(work: () => T): T {
-    return this.inTransaction(work);
+    return this.db.inTransaction ? work() : this.inTransaction(work);
+  }
+
+  /**
+   * Runs `work` in the open group transaction (begun if none is), as a savepoint: a batch that
+   * fails is undone alone, the batches before it stay. Nothing is durable until `commit()`.
+   */
+  grouped<T>(work: () => T): T {
+    if (!this.db.inTransaction) this.db.exec('BEGIN');
+    return this.savepoint(work);
+  }
+
+  /** Commits the open group, if any. A commit that fails is rolled back whole and rethrown. */
+  commit(): void {
+    if (!this.db.inTransaction) return;
+    try {
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   createRun(run: Omit<RunRecord, 'llmCalls' | 'endedAt' | 'exitCode' | 'error' | 'attempts' | 'headCheckpoint'>): void {

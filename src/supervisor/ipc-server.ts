@@ -20,11 +20,19 @@ export interface HookHandlers {
   /** A tool run, or a call the hook gave up on after its attempts. */
   report(connection: number, message: ToolRunMessage | DeadLetterMessage): void;
   closed(connection: number): void;
-  /** Runs the handling of one batch of messages (e.g. in one database transaction). */
+  /** Runs the handling of one batch of messages (e.g. in one database transaction, not yet committed). */
   batch<T>(work: () => T): T;
+  /** Makes every batch handled so far durable: before anything is answered, and within GROUP_COMMIT_MS otherwise. */
+  commit(): void;
   /** Handling failed (the batch was rolled back, nothing answered). */
   failed(error: Error): void;
 }
+
+/**
+ * Batches that answer nobody (calls started from a lease, settles, reports) are committed
+ * together within this long: one commit for many calls instead of one per message.
+ */
+export const GROUP_COMMIT_MS = 10;
 
 /** One hook's connection: who it is and what it sent that is not handled yet. */
 interface Peer { connection: number; socket: net.Socket; pid: number; buffered: string }
@@ -77,8 +85,9 @@ export class IpcServer {
   /** Answers decided outside a request (calls that waited), sent once the batch that recorded them commits. */
   private outbox = new Map<number, string>();
   private inBatch = false;
+  private commitTimer: NodeJS.Timeout | null = null;
 
-  private constructor(readonly socketPath: string, handlers: HookHandlers) {
+  private constructor(readonly socketPath: string, private readonly handlers: HookHandlers) {
     this.server = net.createServer((socket) => this.accept(socket, handlers));
   }
 
@@ -116,6 +125,7 @@ export class IpcServer {
       this.peers.delete(connection);
       this.batch(handlers, () => handlers.closed(connection));
       this.sendOutbox();
+      this.commitSoon();
       if (this.sockets.size === 0) this.idle?.();
     });
   }
@@ -129,9 +139,31 @@ export class IpcServer {
     const peers = [...this.ready];
     this.ready.clear();
     const replies = this.batch(handlers, () => peers.map((peer) => handleLines(peer, handlers, false)));
+    if (!replies?.some(Boolean) && this.outbox.size === 0) { this.commitSoon(); return; }
     // Nothing is answered unless it was recorded.
+    if (!this.commit()) return;
     replies?.forEach((reply, i) => { if (reply) peers[i]?.socket.write(reply); });
     this.sendOutbox();
+  }
+
+  /** Commits within GROUP_COMMIT_MS. */
+  private commitSoon(): void {
+    if (this.commitTimer) return;
+    this.commitTimer = setTimeout(() => this.commit(), GROUP_COMMIT_MS);
+    this.commitTimer.unref();
+  }
+
+  /** Commits now; false (answers dropped, the failure reported) when the store refused. */
+  commit(): boolean {
+    if (this.commitTimer) { clearTimeout(this.commitTimer); this.commitTimer = null; }
+    try {
+      this.handlers.commit();
+      return true;
+    } catch (err) {
+      this.outbox.clear();
+      this.handlers.failed(err instanceof Error ? err : new Error(String(err)));
+      return false;
+    }
   }
 
   /**
@@ -145,6 +177,7 @@ export class IpcServer {
   }
 
   private sendOutbox(): void {
+    if (this.outbox.size === 0 || !this.commit()) return;
     const outbox = this.outbox;
     this.outbox = new Map();
     for (const [connection, lines] of outbox) this.peers.get(connection)?.socket.write(lines);

@@ -178,7 +178,8 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     notice: (pid, m) => { if (notices.first(m.kind)) reporter.event({ type: 'warning', message: `process ${pid}: ${m.message}` }); },
     closed: (connection) => accountant.abandonConnection(connection),
     // Leases are reviewed once per batch, on what the whole batch changed.
-    batch: (work) => store.transaction(() => { const done = work(); accountant.reviewLeases(); return done; }),
+    batch: (work) => store.grouped(() => { const done = work(); accountant.reviewLeases(); return done; }),
+    commit: () => store.commit(),
     failed: (error) => stop('failed', `cannot record to the database ${o.dbPath}: ${error.message}`, EXIT.internal, 'SIGTERM'),
   }));
   post = (connection, message) => ipc.post(connection, message);
@@ -203,6 +204,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     const exitCode = ended?.exitCode ?? exitCodeOf(exit);
     const status: RunStatus = ended?.status ?? (exitCode === 0 ? 'completed' : 'failed');
     await ipc.close();
+    ipc.commit();
     const endedAt = ctx.clock();
     store.finishRun(runId, { status, exitCode, error: ended?.message ?? null, spentNano: ledger.spent, endedAt });
     const byModel = store.byModel(runId);
@@ -223,6 +225,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     for (const timer of timers) clearTimeout(timer);
     offSignal();
     await ipc.close();
+    ipc.commit();
     await simulator?.close();
   }
 }
