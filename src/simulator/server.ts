@@ -23,8 +23,8 @@ export interface BilledCall { provider: 'openai' | 'anthropic'; endpoint: FakeRe
 export interface FakeProviderOptions {
   /** Fixed usage for every call, or a function of the request. Default: deterministic usage from the request (see below). Partial: missing fields are 0 (input/output fall back to the default computation if missing). */
   usage?: Partial<FakeUsage> | ((req: FakeRequestInfo) => Partial<FakeUsage>);
-  /** Delay before answering, ms. @default 0 */
-  latencyMs?: number;
+  /** Delay before answering, ms, or a function of the request's number (counting from 1). @default 0 */
+  latencyMs?: number | ((seq: number) => number);
   /** Delay between stream chunks, ms. @default 0 */
   chunkDelayMs?: number;
   /** Inject a failure into every response. */
@@ -91,7 +91,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   const answer = async (route: Route, seq: number, req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
     const { provider, endpoint } = route;
-    if (options.latencyMs !== undefined && options.latencyMs > 0) await sleep(options.latencyMs);
+    const latency = typeof options.latencyMs === 'function' ? options.latencyMs(seq) : options.latencyMs ?? 0;
+    if (latency > 0) await sleep(latency);
     if (req.method !== 'POST') return sendError(res, provider, 405, `Method ${req.method ?? '?'} not allowed; use POST.`);
     const body = parseJson(raw);
     if (!isRecord(body)) return sendError(res, provider, 400, 'We could not parse the JSON body of your request.');

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
+import { BIN, FIXTURES, providerEnv, readDb, ROOT, tempDir, wflo } from './helpers/wflo.js';
+
+// Leasing: a process that called once holds credit and prices, and grants its next calls itself,
+// telling wflo before each request leaves. These tests kill processes to check what that keeps.
+
+let provider: FakeProvider | undefined;
+afterEach(async () => { await provider?.close(); provider = undefined; });
+
+/** The first call answers at once (it gets the lease); every later one takes `slowMs`. */
+const slowAfterFirst = (slowMs: number) => (seq: number): number => (seq === 1 ? 0 : slowMs);
+/** gpt-4o-mini, 100 in / 10 out (as the provider bills below). */
+const FIRST_CALL_NANO = 21_000;
+
+/** Alive and not a zombie (a process killed while wflo, its parent, is stopped is not reaped yet). */
+function isAlive(pid: number): boolean {
+  try { process.kill(pid, 0); } catch { return false; }
+  try { return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}
+
+/** Starts the fixture under wflo; resolves once its first call is answered (it holds a lease now). */
+async function startLeased(n: number): Promise<{ child: ResultPromise; db: string; scriptPid: number }> {
+  const dir = tempDir();
+  const pidFile = path.join(dir, 'pid');
+  const db = path.join(dir, 'wflo.db');
+  const child = execa(process.execPath, [BIN, 'run', path.join(FIXTURES, 'leased-calls.mjs'), '--db', db, '--budget', '1', '--grace', '1000', '--', pidFile, String(n)],
+    { cwd: ROOT, env: { CI: '1', ...providerEnv(provider!) }, reject: false, stdin: 'pipe' });
+  await new Promise<void>((resolve) => child.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('leased')) resolve(); }));
+  return { child, db, scriptPid: Number(fs.readFileSync(pidFile, 'utf8')) };
+}
+
+describe('leased calls', () => {
+  it('go while wflo is stopped (no round trip); the script killed -9 then: each call that left is in the ledger at its reservation once wflo reads on', async () => {
+    provider = await startFakeProvider({ latencyMs: slowAfterFirst(30_000), usage: { inputTokens: 100, outputTokens: 10 } });
+    const { child, db, scriptPid } = await startLeased(8);
+    const wfloPid = child.pid!;
+    process.kill(wfloPid, 'SIGSTOP');
+    try {
+      child.stdin?.write('go\n');
+      // All 8 reach the provider though wflo cannot answer anything: they were granted from the lease.
+      expect(await waitFor(() => provider!.requestCount() === 9, 10_000)).toBe(true);
+      process.kill(scriptPid, 'SIGKILL');
+      expect(await waitFor(() => !isAlive(scriptPid), 5000)).toBe(true);
+    } finally {
+      process.kill(wfloPid, 'SIGCONT');
+    }
+    const result = await child;
+    expect(result.exitCode).toBe(137);
+    const { runs, calls } = readDb(db);
+    expect(calls).toHaveLength(9);
+    expect(calls[0]).toMatchObject({ status: 'ok', cost_nano: FIRST_CALL_NANO });
+    const leased = calls.slice(1);
+    // Unfinished: charged their whole reservation, the worst case of 50 output tokens on "question N".
+    for (const call of leased) expect(call).toMatchObject({ status: 'estimated', estimated: 1, cost_nano: call.reserved_nano });
+    expect(leased[0]!.reserved_nano).toBeGreaterThan(30_000);
+    const reserved = leased.reduce((sum, c) => sum + c.reserved_nano, 0);
+    expect(runs[0]).toMatchObject({ status: 'failed', spent_nano: FIRST_CALL_NANO + reserved });
+  });
+
+  it('wflo killed -9 with leased calls in flight: the script goes with it, sends nothing more, and the calls it started are on record', async () => {
+    provider = await startFakeProvider({ latencyMs: slowAfterFirst(800), usage: { inputTokens: 100, outputTokens: 10 } });
+    const { child, db, scriptPid } = await startLeased(4);
+    child.stdin?.write('go\n');
+    expect(await waitFor(() => provider!.requestCount() === 5, 10_000)).toBe(true);
+    // Longer than wflo takes to commit what it read (10 ms), far shorter than the calls.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    child.kill('SIGKILL');
+    await child;
+    expect(await waitFor(() => !isAlive(scriptPid), 5000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(provider.requestCount()).toBe(5);
+    expect(provider.billed).toHaveLength(1);
+    const { calls } = readDb(db);
+    expect(calls.map((c) => c.status)).toEqual(['ok', 'in_flight', 'in_flight', 'in_flight', 'in_flight']);
+    // A run whose wflo died is spent what it committed to: its unfinished calls at their reservation.
+    const status = JSON.parse((await wflo(['status', '--db', db, '--json'])).stdout) as Array<{ status: string; spentUsd: number }>;
+    const reserved = calls.slice(1).reduce((sum, c) => sum + c.reserved_nano, 0);
+    expect(status[0]).toMatchObject({ status: 'interrupted', spentUsd: (FIRST_CALL_NANO + reserved) / 1e9 });
+  });
+});
