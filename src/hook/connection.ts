@@ -24,11 +24,6 @@ export class SupervisorConnection {
   private failure: Error | undefined;
   /** What the supervisor lent this process to grant calls itself. */
   readonly lease = new Lease();
-  /** Reports not written yet: they go with the next message that must go at once, or at the end of this turn. */
-  private queued = '';
-  private flushScheduled = false;
-  /** The process is exiting: nothing may wait for a later turn. */
-  private exiting = false;
 
   constructor(socketPath: string, private readonly onSupervisorLost: () => void) {
     this.socket = net.connect(socketPath);
@@ -43,7 +38,6 @@ export class SupervisorConnection {
       if (connected) this.onSupervisorLost();
     });
     this.write({ v: PROTOCOL_VERSION, type: 'hello', pid: process.pid, ppid: process.ppid, thread: threadId });
-    process.on('exit', () => { this.exiting = true; this.flush(); });
   }
 
   /** Sends a request; resolves with the supervisor's answer, or an Error when it is unreachable. */
@@ -92,29 +86,16 @@ export class SupervisorConnection {
   }
 
   /**
-   * A report goes out at the end of this event-loop turn, or sooner with a message that must go
-   * at once: a script calling in sequence wakes the supervisor once per call, not twice.
+   * A report is written at once: a settle must be in the socket before the caller has the
+   * response, so a script that dies right after a call (a crash a resume recovers from) loses
+   * neither its exact cost nor its journal entry.
    */
   private report(message: object): void {
-    this.queued += `${JSON.stringify(message)}\n`;
-    if (this.exiting) { this.flush(); return; }
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => { this.flushScheduled = false; this.flush(); });
+    this.write(message);
   }
 
-  private flush(): void {
-    if (this.queued === '') return;
-    const lines = this.queued;
-    this.queued = '';
-    this.socket.write(lines);
-  }
-
-  /** Writes a message now, after the reports queued before it (the supervisor reads them in order). */
   private write(message: object): void {
-    const lines = `${this.queued}${JSON.stringify(message)}\n`;
-    this.queued = '';
-    this.socket.write(lines);
+    this.socket.write(`${JSON.stringify(message)}\n`);
   }
 
   private receive(chunk: string): void {

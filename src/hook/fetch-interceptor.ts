@@ -156,7 +156,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
    * else from the supervisor's answer; or the response to give the caller instead.
    */
   async function grantOf(request: LlmRequest, key: string | null, of: AttemptOf, signal: AbortSignal | null | undefined): Promise<Granted> {
-    const local = connection.lease.take(request, of.agent);
+    const local = connection.lease.take(request, of.agent, of.fingerprint);
     if (local) {
       const lid = connection.lease.lid();
       const started = connection.start({
@@ -209,6 +209,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     }
     const tapped = await tapResponse(request, response, journal, (result) => {
       sends.release(callId);
+      if (guards && result.toolCalls) connection.lease.answered(of.agent, result.toolCalls);
       connection.settle({
         callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
         latencyMs: performance.now() - started, model: result.model, error: result.error,

@@ -1,7 +1,11 @@
 import { requestedOutput } from '../pricing/output-ceiling.js';
 import { worstCaseOf, type ModelRates } from '../pricing/rates.js';
-import type { LeaseMessage } from '../protocol/messages.js';
+import { fingerprintToolCall } from '../guards/fingerprint.js';
+import type { AskedTool, LeaseMessage } from '../protocol/messages.js';
 import type { LlmRequest } from './providers/types.js';
+
+/** How many of an agent's latest requests and tool calls are remembered to spot a repeat. */
+const RECENT = 20;
 
 /** A call the hook may send without asking: what it holds of the credit, and the output limit to send it with. */
 export interface LocalGrant { held: number; sentLimit: number | null }
@@ -21,6 +25,10 @@ export class Lease {
   /** A call of this process failed the way circuits count: ask until the supervisor has seen it. */
   private stumbled = false;
   private nextLid = 1;
+  /** By agent: fingerprints of its latest requests and tool calls. A repeat may be a loop, which the supervisor must see first. */
+  private readonly recent = new Map<string, string[]>();
+  /** Agents whose last response asked again for a tool call they had asked for lately. */
+  private readonly repeating = new Set<string>();
 
   /** New credit and terms from the supervisor. */
   apply(m: LeaseMessage): void {
@@ -50,8 +58,29 @@ export class Lease {
     this.stumbled = false;
   }
 
-  /** Grants `request` locally when it fits the credit and the terms; null when it must be asked for. */
-  take(request: LlmRequest, agent: string | null): LocalGrant | null {
+  /** A response's tool calls: one asked for lately again makes the agent's next call one to ask for. */
+  answered(agent: string | null, tools: readonly AskedTool[]): void {
+    for (const tool of tools) if (this.remember(agent, fingerprintToolCall(tool.name, tool.args))) this.repeating.add(agent ?? '');
+  }
+
+  /** Notes a fingerprint of `agent`'s; true when it was among its latest. */
+  private remember(agent: string | null, fingerprint: string): boolean {
+    const key = agent ?? '';
+    let latest = this.recent.get(key);
+    if (!latest) { latest = []; this.recent.set(key, latest); }
+    const seen = latest.includes(fingerprint);
+    latest.push(fingerprint);
+    if (latest.length > RECENT) latest.shift();
+    return seen;
+  }
+
+  /**
+   * Grants `request` locally when it fits the credit and the terms; null when it must be asked
+   * for. `fingerprint` is the request's for loops ('' with the guards off): a request or a tool
+   * call repeated lately is asked for, so the supervisor sees a possible loop before it is paid for.
+   */
+  take(request: LlmRequest, agent: string | null, fingerprint = ''): LocalGrant | null {
+    if (fingerprint !== '' && (this.remember(agent, fingerprint) || this.repeating.delete(agent ?? ''))) return null;
     if (this.paused || this.stumbled || request.unbounded !== null || request.refs.length > 0) return null;
     if (agent !== null && this.central.has(agent)) return null;
     const rates = this.rates.get(`${request.provider}\u0000${request.model}`);

@@ -23,6 +23,9 @@ export interface CallResult {
   error: string | null;
 }
 
+/** A closed gate as stored. */
+const CLOSED_GATE = JSON.stringify({ state: 'closed' });
+
 /** Burn-rate limits are per minute. */
 const BURN_WINDOW_MS = 60_000;
 
@@ -167,8 +170,10 @@ export class Breakers {
    * circuit writes nothing, and the check compares a few bytes, not the whole window.
    */
   private save(name: string, entry: Entry, now: number, lastError: string | null): void {
-    const gate = JSON.stringify(entry.breaker.gateState());
     const streak = streakOf(entry.breaker);
+    // The common case, a healthy call on a closed circuit stored as closed, without serialising the gate.
+    if (entry.breaker.state === 'closed' && entry.savedGate === CLOSED_GATE && streak === entry.savedStreak) return;
+    const gate = JSON.stringify(entry.breaker.gateState());
     if (gate === entry.savedGate && streak === entry.savedStreak) return;
     const before = entry.savedGate;
     entry.savedGate = gate;

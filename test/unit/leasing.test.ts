@@ -61,6 +61,23 @@ describe('the hook\'s lease', () => {
     for (let i = 0; i < 1000; i++) expect(unlimited.take(request({ outputTokensMax: null }), null)?.sentLimit).toBeNull();
   });
 
+  it('asks for a request its agent sent lately, and for the call after a response that repeats a tool call: a loop is the supervisor\'s to see first', () => {
+    const l = new Lease();
+    l.apply(lease({ add: 1e12, models: [{ provider: 'openai', model: 'gpt-4o-mini', rates: MINI }] }));
+    expect(l.take(request(), 'a', 'f1')).not.toBeNull();
+    expect(l.take(request(), 'a', 'f1')).toBeNull();
+    expect(l.take(request(), 'b', 'f1')).not.toBeNull(); // another agent's
+    expect(l.take(request(), 'a', 'f2')).not.toBeNull();
+    l.answered('a', [{ name: 'search', args: '{"q": "x"}' }]);
+    expect(l.take(request(), 'a', 'f3')).not.toBeNull();
+    l.answered('a', [{ name: 'search', args: '{"q":"x"}' }]); // the same call, spaced otherwise
+    expect(l.take(request(), 'a', 'f4')).toBeNull();
+    expect(l.take(request(), 'a', 'f5')).not.toBeNull();
+    // With the guards off (no fingerprint) nothing is remembered.
+    expect(l.take(request(), 'c')).not.toBeNull();
+    expect(l.take(request(), 'c')).not.toBeNull();
+  });
+
   it('gives back exactly what it did not use', () => {
     const l = new Lease();
     l.apply(lease({ add: 1_000_000, models: [{ provider: 'openai', model: 'gpt-4o-mini', rates: MINI }] }));
