@@ -32,26 +32,27 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
 }
 
 /** Starts the fixture under wflo; resolves once its first call is answered (it holds a lease now). */
-async function startLeased(n: number): Promise<{ child: ResultPromise; db: string; scriptPid: number }> {
+async function startLeased(n: number, how: 'together' | 'in-turn'): Promise<{ child: ResultPromise; db: string; scriptPid: number }> {
   const dir = tempDir();
   const pidFile = path.join(dir, 'pid');
   const db = path.join(dir, 'wflo.db');
-  const child = execa(process.execPath, [BIN, 'run', path.join(FIXTURES, 'leased-calls.mjs'), '--db', db, '--budget', '1', '--grace', '1000', '--', pidFile, String(n)],
+  const child = execa(process.execPath, [BIN, 'run', path.join(FIXTURES, 'leased-calls.mjs'), '--db', db, '--budget', '1', '--grace', '1000', '--', pidFile, String(n), how],
     { cwd: ROOT, env: { CI: '1', ...providerEnv(provider!) }, reject: false, stdin: 'pipe' });
   await new Promise<void>((resolve) => child.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('leased')) resolve(); }));
   return { child, db, scriptPid: Number(fs.readFileSync(pidFile, 'utf8')) };
 }
 
 describe('leased calls', () => {
-  it('go while wflo is stopped (no round trip); the script killed -9 then: each call that left is in the ledger at its reservation once wflo reads on', async () => {
-    provider = await startFakeProvider({ latencyMs: slowAfterFirst(30_000), usage: { inputTokens: 100, outputTokens: 10 } });
-    const { child, db, scriptPid } = await startLeased(8);
+  it('go while wflo is stopped (no round trip); the script killed -9 then: once wflo reads on, each call that left is in the ledger, exact or at its reservation', async () => {
+    // Calls 2-9 answer at once, the 10th hangs.
+    provider = await startFakeProvider({ latencyMs: (seq) => (seq === 10 ? 30_000 : 0), usage: { inputTokens: 100, outputTokens: 10 } });
+    const { child, db, scriptPid } = await startLeased(9, 'in-turn');
     const wfloPid = child.pid!;
     process.kill(wfloPid, 'SIGSTOP');
     try {
       child.stdin?.write('go\n');
-      // All 8 reach the provider though wflo cannot answer anything: they were granted from the lease.
-      expect(await waitFor(() => provider!.requestCount() === 9, 10_000)).toBe(true);
+      // Eight calls answered and a ninth sent though wflo cannot answer anything: they were granted from the lease.
+      expect(await waitFor(() => provider!.requestCount() === 10 && provider!.billed.length === 9, 10_000)).toBe(true);
       process.kill(scriptPid, 'SIGKILL');
       expect(await waitFor(() => !isAlive(scriptPid), 5000)).toBe(true);
     } finally {
@@ -60,19 +61,19 @@ describe('leased calls', () => {
     const result = await child;
     expect(result.exitCode).toBe(137);
     const { runs, calls } = readDb(db);
-    expect(calls).toHaveLength(9);
-    expect(calls[0]).toMatchObject({ status: 'ok', cost_nano: FIRST_CALL_NANO });
-    const leased = calls.slice(1);
-    // Unfinished: charged their whole reservation, the worst case of 50 output tokens on "question N".
-    for (const call of leased) expect(call).toMatchObject({ status: 'estimated', estimated: 1, cost_nano: call.reserved_nano });
-    expect(leased[0]!.reserved_nano).toBeGreaterThan(30_000);
-    const reserved = leased.reduce((sum, c) => sum + c.reserved_nano, 0);
-    expect(runs[0]).toMatchObject({ status: 'failed', spent_nano: FIRST_CALL_NANO + reserved });
+    expect(calls).toHaveLength(10);
+    // What the provider answered is costed exactly, from the reports wflo read after it went on.
+    for (const call of calls.slice(0, 9)) expect(call).toMatchObject({ status: 'ok', estimated: 0, cost_nano: FIRST_CALL_NANO });
+    // The unfinished one: charged its whole reservation, the worst case of 50 output tokens on "question 9".
+    const last = calls[9]!;
+    expect(last).toMatchObject({ status: 'estimated', estimated: 1, cost_nano: last.reserved_nano });
+    expect(last.reserved_nano).toBeGreaterThan(30_000);
+    expect(runs[0]).toMatchObject({ status: 'failed', spent_nano: 9 * FIRST_CALL_NANO + last.reserved_nano });
   });
 
   it('wflo killed -9 with leased calls in flight: the script goes with it, sends nothing more, and the calls it started are on record', async () => {
     provider = await startFakeProvider({ latencyMs: slowAfterFirst(800), usage: { inputTokens: 100, outputTokens: 10 } });
-    const { child, db, scriptPid } = await startLeased(4);
+    const { child, db, scriptPid } = await startLeased(4, 'together');
     child.stdin?.write('go\n');
     expect(await waitFor(() => provider!.requestCount() === 5, 10_000)).toBe(true);
     // Longer than wflo takes to commit what it read (10 ms), far shorter than the calls.

@@ -19,7 +19,7 @@ function takeMark(request: UndiciRequest): number | undefined {
       return id;
     }
   } else if (typeof headers === 'string' && headers.toLowerCase().includes(MARK)) {
-    const match = new RegExp(`${MARK}: *(\\d+)\\r\\n`, 'i').exec(headers);
+    const match = new RegExp(`${MARK}: *(-?\\d+)\\r\\n`, 'i').exec(headers);
     if (match) { request.headers = headers.replace(match[0], ''); return Number(match[1]); }
   }
   return undefined;

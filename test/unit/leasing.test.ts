@@ -47,6 +47,11 @@ describe('the hook\'s lease', () => {
     expect(l.take(request(), null)).toBeNull();
     l.recovered();
     expect(l.take(request(), null)).not.toBeNull();
+    // A call of this process still out: overlapping calls are asked for (answered in batches).
+    l.opened();
+    expect(l.take(request(), null)).toBeNull();
+    l.closed();
+    expect(l.take(request(), null)).not.toBeNull();
     l.apply(lease({ paused: true }));
     expect(l.take(request(), null)).toBeNull();
   });
