@@ -60,5 +60,9 @@ export function buildBaseline(root, commit, tmp) {
   execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir });
   execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), ['src/hook/preload.ts', '--bundle', '--platform=node', '--format=cjs',
     '--target=node20', '--log-level=warning', '--outfile=dist/preload.cjs'], { cwd: dir });
+  if (fs.existsSync(path.join(dir, 'src', 'hook', 'token-bound.ts'))) {
+    execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), ['src/hook/token-bound.ts', '--bundle', '--platform=node', '--format=cjs',
+      '--target=node20', '--log-level=warning', '--outfile=dist/token-bound.cjs'], { cwd: dir });
+  }
   return dir;
 }

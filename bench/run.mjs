@@ -1,5 +1,7 @@
-// `npm run bench`: what wflo costs an agent, measured against one loopback fake provider.
-//   1. per-call latency overhead: the same agent bare and under `wflo run`, alternated;
+// `npm run bench`: what wflo costs an agent, measured against one loopback fake provider, with
+// the wflo of BASELINE (before leasing) side by side in the same run.
+//   1. per-call latency overhead: the same agent bare, under the baseline and under this wflo,
+//      in rotated order; with the supervisor's CPU per call when calls come one at a time;
 //   2. supervisor throughput: 4 supervised processes in a burst, then a check of the SQLite
 //      store that no usage event was lost and every nano-dollar is accounted for.
 // Exit code 1 only when a correctness check fails; missed performance targets are reported.
@@ -9,10 +11,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sqlite } from '../dist/store/sqlite.js';
 import { startFakeProvider } from '../dist/simulator/server.js';
-import { int, median, percentile, round, runNode, table, verdict } from './lib.mjs';
+import { buildBaseline, int, median, percentile, round, runNode, table, verdict } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'wflo.js');
+/** main before leasing: every call asked the supervisor, which committed it before answering. */
+const BASELINE = '345daa9';
 const LATENCY_AGENT = path.join(ROOT, 'bench', 'agents', 'latency.mjs');
 const THROUGHPUT_AGENT = path.join(ROOT, 'bench', 'agents', 'throughput.mjs');
 const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.json');
@@ -23,24 +26,26 @@ const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.json');
 const ROUNDS = 10;
 const LATENCY = { calls: 150, streams: 100, warmup: 20 };
 const BURST = { children: 4, callsPerChild: 2500, concurrency: 16 };
-const TARGET = { addedMs: 0.5, addedPct: 25, callsPerSec: 2000 };
+const TARGET = { addedMs: 0.2, addedPct: 15, ttfcMs: 0.2, throughputShare: 0.9, supervisorUs: 50 };
+const MODES = ['bare', 'before', 'wflo'];
 // gpt-4o-mini in pico-USD per token ($0.15 / $0.075 / $0.60 per million), as src/pricing/rates.ts costOf.
 const PICO = { input: 150_000, cached: 75_000, output: 600_000 };
 
 // Other work on the machine skews every figure: say how busy it was.
 const loadBefore = os.loadavg()[0];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wflo-bench-'));
+const BINS = { before: path.join(buildBaseline(ROOT, BASELINE, tmp), 'bin', 'wflo.js'), wflo: path.join(ROOT, 'bin', 'wflo.js') };
 const provider = await startFakeProvider({ latencyMs: 0, chunkDelayMs: 0 });
 const env = { ...process.env, CI: '1', OPENAI_BASE_URL: provider.openaiBaseUrl, OPENAI_API_KEY: 'sk-bench' };
 delete env.WFLO_SOCKET; // bare must be bare, even if the bench itself runs under wflo
 const failures = []; // correctness failures only
 let runs = 0;
 
-/** Runs an agent bare or under wflo (fresh database each time); returns its JSON and the db path. */
+/** Runs an agent bare, under the baseline or under this wflo (fresh database each time); returns its JSON and the db path. */
 async function runAgent(mode, agent, args) {
   const n = ++runs;
   const db = path.join(tmp, `run-${n}.db`);
-  const argv = mode === 'bare' ? [agent, ...args] : [BIN, 'run', agent, '--db', db, '--budget', '100', '--', ...args];
+  const argv = mode === 'bare' ? [agent, ...args] : [BINS[mode], 'run', agent, '--db', db, '--budget', '100', '--', ...args];
   const result = await runNode(argv, { env, stderrFile: path.join(tmp, `run-${n}.stderr`) });
   if (!result.ok) {
     console.error(`${mode} run of ${path.basename(agent)} failed (exit ${result.code ?? result.signal}):\n${result.stderrTail()}`);
@@ -72,37 +77,51 @@ function billedNano(billed) {
   return nano;
 }
 
-// ---- 1. latency: alternate the order each round, so drift and noise hit both modes alike.
-const samples = { bare: { plain: [], ttfc: [] }, wflo: { plain: [], ttfc: [] } };
-const roundMedians = { bare: [], wflo: [] };
+// ---- 1. latency: rotate the order each round, so drift and noise hit every mode alike.
+const samples = Object.fromEntries(MODES.map((m) => [m, { plain: [], ttfc: [] }]));
+const roundMedians = Object.fromEntries(MODES.map((m) => [m, []]));
+/** The supervisor's CPU over the sequential calls of every round, per mode. */
+const sequentialCpu = { before: { ms: 0, calls: 0 }, wflo: { ms: 0, calls: 0 } };
 const perRun = 2 * LATENCY.warmup + LATENCY.calls + LATENCY.streams;
 for (let r = 0; r < ROUNDS; r++) {
-  for (const mode of r % 2 === 0 ? ['bare', 'wflo'] : ['wflo', 'bare']) {
+  for (const mode of MODES.map((_, i) => MODES[(i + r) % MODES.length])) {
     process.stderr.write(`latency round ${r + 1}/${ROUNDS}: ${mode}\n`);
     const { json, db } = await runAgent(mode, LATENCY_AGENT, [LATENCY.calls, LATENCY.streams, LATENCY.warmup].map(String));
     if (!json) continue;
-    if (json.supervised !== (mode === 'wflo')) failures.push(`latency round ${r + 1}: ${mode} run ${json.supervised ? 'was' : 'was not'} supervised`);
+    if (json.supervised !== (mode !== 'bare')) failures.push(`latency round ${r + 1}: ${mode} run ${json.supervised ? 'was' : 'was not'} supervised`);
     samples[mode].plain.push(...json.plain);
     samples[mode].ttfc.push(...json.ttfc);
     roundMedians[mode].push(round(median(json.plain)));
-    if (mode === 'wflo' && readRun(db).exact !== perRun) failures.push(`latency run ${r + 1}: not every call recorded exactly`);
+    if (mode === 'bare') continue;
+    if (json.supervisorCpuMs !== null) { sequentialCpu[mode].ms += json.supervisorCpuMs; sequentialCpu[mode].calls += LATENCY.calls + LATENCY.streams; }
+    if (readRun(db).exact !== perRun) failures.push(`latency run ${r + 1} (${mode}): not every call recorded exactly`);
   }
 }
 const latency = {};
 for (const kind of ['plain', 'ttfc']) {
   const bare = samples.bare[kind];
-  const wflo = samples.wflo[kind];
-  if (bare.length === 0 || wflo.length === 0) continue;
-  const addedMs = median(wflo) - median(bare);
-  const addedPct = (100 * addedMs) / median(bare);
-  latency[kind] = {
-    samples: { bare: bare.length, wflo: wflo.length },
-    bare: { medianMs: round(median(bare)), p95Ms: round(percentile(bare, 95)) },
-    wflo: { medianMs: round(median(wflo)), p95Ms: round(percentile(wflo, 95)) },
-    addedMedianMs: round(addedMs),
-    addedMedianPct: round(addedPct, 1),
-    pass: addedMs <= TARGET.addedMs && addedPct <= TARGET.addedPct,
-  };
+  if (bare.length === 0) continue;
+  latency[kind] = { bare: { samples: bare.length, medianMs: round(median(bare)), p95Ms: round(percentile(bare, 95)) } };
+  for (const mode of ['before', 'wflo']) {
+    const hooked = samples[mode][kind];
+    if (hooked.length === 0) continue;
+    const addedMs = median(hooked) - median(bare);
+    const addedPct = (100 * addedMs) / median(bare);
+    latency[kind][mode] = {
+      samples: hooked.length, medianMs: round(median(hooked)), p95Ms: round(percentile(hooked, 95)),
+      addedMedianMs: round(addedMs), addedMedianPct: round(addedPct, 1),
+      pass: kind === 'plain' ? addedMs <= TARGET.addedMs && addedPct <= TARGET.addedPct : addedMs <= TARGET.ttfcMs,
+    };
+  }
+}
+const sequentialSupervisorUs = Object.fromEntries(['before', 'wflo'].map((m) => [m, sequentialCpu[m].calls ? round((1000 * sequentialCpu[m].ms) / sequentialCpu[m].calls, 0) : null]));
+// The rounds above are short (the supervisor's code is still warming up): also one long sequential run per mode.
+const STEADY_CALLS = 4000;
+const steadySupervisorUs = {};
+for (const mode of ['before', 'wflo']) {
+  process.stderr.write(`steady sequential: ${mode}\n`);
+  const { json } = await runAgent(mode, LATENCY_AGENT, [String(STEADY_CALLS), '0', String(LATENCY.warmup)]);
+  steadySupervisorUs[mode] = json?.supervisorCpuMs === null || !json ? null : round((1000 * json.supervisorCpuMs) / STEADY_CALLS, 0);
 }
 
 // ---- 2. throughput: a bare burst first (what this machine can do at all), then the supervised one.
@@ -115,35 +134,42 @@ function burst(json) {
   for (const c of json.children) if (c.errors?.length) console.error(`child ${c.pid} errors:\n  ${c.errors.join('\n  ')}`);
   return { made, failed, seconds: round(ms / 1000), callsPerSec: round((1000 * made) / ms, 0), clientCpuUsPerCall: round((1000 * clientCpuMs) / made, 0) };
 }
-process.stderr.write('throughput: bare\n');
-const bareRun = await runAgent('bare', THROUGHPUT_AGENT, burstArgs);
-process.stderr.write('throughput: wflo\n');
-const billedBefore = provider.billed.length;
-const cpuBefore = process.cpuUsage();
-const wfloRun = await runAgent('wflo', THROUGHPUT_AGENT, burstArgs);
-const providerCpu = process.cpuUsage(cpuBefore);
-const billed = provider.billed.slice(billedBefore);
+const bursts = {};
+let billedCheck = null;
+for (const mode of MODES) {
+  process.stderr.write(`throughput: ${mode}\n`);
+  const billedBefore = provider.billed.length;
+  const cpuBefore = process.cpuUsage();
+  const run = await runAgent(mode, THROUGHPUT_AGENT, burstArgs);
+  const providerCpu = process.cpuUsage(cpuBefore);
+  if (!run.json) continue;
+  const b = burst(run.json);
+  const sup = run.json.supervisor;
+  bursts[mode] = {
+    ...b,
+    supervisorCpuUsPerCall: sup ? round((1000 * sup.cpuMs) / b.made, 0) : null,
+    supervisorWriteKbPerCall: sup ? round(sup.writeBytes / 1024 / b.made, 1) : null,
+    providerCpuUsPerCall: round((providerCpu.user + providerCpu.system) / b.made, 0),
+  };
+  if (mode === 'wflo') billedCheck = { run, billed: provider.billed.slice(billedBefore), made: b.made, failed: b.failed };
+}
 await provider.close();
 
-const throughput = { bare: bareRun.json ? burst(bareRun.json) : null, wflo: null, check: null };
-if (wfloRun.json) {
-  const w = burst(wfloRun.json);
-  const sup = wfloRun.json.supervisor;
-  throughput.wflo = {
-    ...w,
-    pass: w.callsPerSec >= TARGET.callsPerSec,
-    supervisorCpuUsPerCall: sup ? round((1000 * sup.cpuMs) / w.made, 0) : null,
-    supervisorWriteKbPerCall: sup ? round(sup.writeBytes / 1024 / w.made, 1) : null,
-    providerCpuUsPerCall: round((providerCpu.user + providerCpu.system) / w.made, 0),
-  };
+const throughput = { bare: bursts.bare ?? null, before: bursts.before ?? null, wflo: bursts.wflo ?? null, check: null };
+for (const mode of ['before', 'wflo']) {
+  const t = throughput[mode];
+  if (t && throughput.bare) { t.shareOfBare = round(t.callsPerSec / throughput.bare.callsPerSec, 2); t.pass = t.shareOfBare >= TARGET.throughputShare; }
+}
+if (billedCheck) {
   // No usage event lost: every call the agent made is a settled, exact row, billed by the provider.
-  const store = readRun(wfloRun.db);
+  const { run, billed, made, failed } = billedCheck;
+  const store = readRun(run.db);
   const expectedNano = billedNano(billed);
   const check = {
-    made: w.made, failed: w.failed, billed: billed.length, rows: store.rows, exactRows: store.exact,
+    made, failed, billed: billed.length, rows: store.rows, exactRows: store.exact,
     costNano: store.exactCost, expectedNano, spentNano: store.run?.spent_nano ?? null, runStatus: store.run?.status ?? null,
   };
-  check.pass = w.failed === 0 && check.made === check.billed && check.rows === check.made && check.exactRows === check.made
+  check.pass = failed === 0 && check.made === check.billed && check.rows === check.made && check.exactRows === check.made
     && check.costNano === expectedNano && check.spentNano === expectedNano && check.runStatus === 'completed'
     && billed.every((b) => b.model === 'gpt-4o-mini' && b.endpoint === 'chat.completions');
   if (!check.pass) failures.push('usage events lost or mis-costed in the throughput run');
@@ -154,24 +180,31 @@ if (wfloRun.json) {
 const ms = (x) => `${x.toFixed(3)} ms`;
 const load = `load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after`;
 const out = [`\nwflo bench  node ${process.version}, ${os.cpus().length} CPUs, ${load}; loopback fake provider (no latency)`];
-out.push(`\nPer-call latency, openai SDK, sequential; ${ROUNDS} alternating rounds per mode, ${LATENCY.calls} calls + ${LATENCY.streams} streams each`);
-const rows = [['', 'bare median', 'bare p95', 'wflo median', 'wflo p95', 'added', 'added %', `target ≤${TARGET.addedMs} ms & ≤${TARGET.addedPct}%`]];
-for (const [kind, label] of [['plain', 'call (non-streamed)'], ['ttfc', 'time to first chunk']]) {
+out.push(`\nPer-call latency, openai SDK, sequential; ${ROUNDS} rotated rounds per mode, ${LATENCY.calls} calls + ${LATENCY.streams} streams each; before = ${BASELINE}`);
+const rows = [['', 'median', 'p95', 'added', 'added %', `target`]];
+for (const [kind, label, target] of [['plain', 'call', `≤${TARGET.addedMs} ms & ≤${TARGET.addedPct}%`], ['ttfc', 'first chunk', `≤${TARGET.ttfcMs} ms`]]) {
   const l = latency[kind];
-  if (l) rows.push([label, ms(l.bare.medianMs), ms(l.bare.p95Ms), ms(l.wflo.medianMs), ms(l.wflo.p95Ms), `+${ms(l.addedMedianMs)}`, `+${l.addedMedianPct}%`, verdict(l.pass)]);
+  if (!l) continue;
+  rows.push([`${label}, bare`, ms(l.bare.medianMs), ms(l.bare.p95Ms), '', '', '']);
+  for (const mode of ['before', 'wflo']) {
+    const m = l[mode];
+    if (m) rows.push([`${label}, ${mode}`, ms(m.medianMs), ms(m.p95Ms), `+${ms(m.addedMedianMs)}`, `+${m.addedMedianPct}%`, `${target} ${verdict(m.pass)}`]);
+  }
 }
 out.push(table(rows));
-out.push(`round medians of calls, ms: bare ${roundMedians.bare.join(' ')} | wflo ${roundMedians.wflo.join(' ')}`);
+out.push(`round medians of calls, ms: ${MODES.map((m) => `${m} ${roundMedians[m].join(' ')}`).join(' | ')}`);
+out.push(`supervisor CPU per sequential call, over these rounds: before ${sequentialSupervisorUs.before ?? '?'} µs, wflo ${sequentialSupervisorUs.wflo ?? '?'} µs  target ≤${TARGET.supervisorUs} µs: ${verdict((sequentialSupervisorUs.wflo ?? Infinity) <= TARGET.supervisorUs)}`);
+out.push(`supervisor CPU per sequential call, ${int(STEADY_CALLS)} calls in one run: before ${steadySupervisorUs.before ?? '?'} µs, wflo ${steadySupervisorUs.wflo ?? '?'} µs  target ≤${TARGET.supervisorUs} µs: ${verdict((steadySupervisorUs.wflo ?? Infinity) <= TARGET.supervisorUs)}`);
 
 out.push(`\nThroughput: ${BURST.children} processes × ${int(BURST.callsPerChild)} non-streamed calls, ${BURST.concurrency} in flight each (fetch)`);
 const t = throughput;
-if (t.bare) out.push(`bare  ${int(t.bare.callsPerSec).padStart(6)} calls/s  (${t.bare.made} calls in ${t.bare.seconds} s; this machine's ceiling for client + provider)`);
-if (t.wflo) {
-  out.push(`wflo  ${int(t.wflo.callsPerSec).padStart(6)} calls/s  (${t.wflo.made} calls in ${t.wflo.seconds} s)  target ≥${int(TARGET.callsPerSec)}: ${verdict(t.wflo.pass)}`);
-  const sup = t.wflo.supervisorCpuUsPerCall;
-  out.push(`CPU per call: client ${t.bare?.clientCpuUsPerCall ?? '?'} µs bare / ${t.wflo.clientCpuUsPerCall} µs hooked; `
-    + `supervisor ${sup ?? '?'} µs${sup ? ` (≈${int(1e6 / sup)} calls/s on a core of its own)` : ''}; fake provider ${t.wflo.providerCpuUsPerCall} µs`);
-  out.push(`supervisor disk writes: ≈${t.wflo.supervisorWriteKbPerCall ?? '?'} KB per call`);
+if (t.bare) out.push(`bare    ${int(t.bare.callsPerSec).padStart(6)} calls/s  (${t.bare.made} calls in ${t.bare.seconds} s; this machine's ceiling for client + provider); client CPU ${t.bare.clientCpuUsPerCall} µs/call`);
+for (const mode of ['before', 'wflo']) {
+  const m = t[mode];
+  if (!m) continue;
+  out.push(`${mode.padEnd(6)}  ${int(m.callsPerSec).padStart(6)} calls/s  (${m.made} calls in ${m.seconds} s) = ${m.shareOfBare ?? '?'}× bare  target ≥${TARGET.throughputShare}×: ${verdict(m.pass)}`);
+  out.push(`        CPU per call: client ${m.clientCpuUsPerCall} µs, supervisor ${m.supervisorCpuUsPerCall ?? '?'} µs (target ≤${TARGET.supervisorUs}: ${verdict((m.supervisorCpuUsPerCall ?? Infinity) <= TARGET.supervisorUs)}), `
+    + `fake provider ${m.providerCpuUsPerCall} µs; supervisor disk writes ≈${m.supervisorWriteKbPerCall ?? '?'} KB per call`);
 }
 if (t.check) {
   const c = t.check;
@@ -184,7 +217,7 @@ console.log(out.join('\n'));
 fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
 fs.writeFileSync(RESULTS, `${JSON.stringify({
   at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadavg: { before: loadBefore, after: os.loadavg()[0] }, config: { ROUNDS, LATENCY, BURST, TARGET },
-  latency, roundMedians, throughput, failures,
+  baseline: BASELINE, latency, roundMedians, sequentialSupervisorUs, steadySupervisorUs, throughput, failures,
 }, null, 2)}\n`);
 console.log(`\nfigures written to ${path.relative(process.cwd(), RESULTS)}`);
 // Keep the databases and wflo's output when something is wrong, to look at.
