@@ -3,6 +3,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
+import { isAlive, waitFor } from './helpers/processes.js';
 import { BIN, FIXTURES, providerEnv, readDb, ROOT, tempDir, wflo } from './helpers/wflo.js';
 
 // Leasing: a process that called once holds credit and prices, and grants its next calls itself,
@@ -15,21 +16,6 @@ afterEach(async () => { await provider?.close(); provider = undefined; });
 const slowAfterFirst = (slowMs: number) => (seq: number): number => (seq === 1 ? 0 : slowMs);
 /** gpt-4o-mini, 100 in / 10 out (as the provider bills below). */
 const FIRST_CALL_NANO = 21_000;
-
-/** Alive and not a zombie (a process killed while wflo, its parent, is stopped is not reaped yet). */
-function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); } catch { return false; }
-  try { return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return check();
-}
 
 /** Starts the fixture under wflo; resolves once its first call is answered (it holds a lease now). */
 async function startLeased(n: number, how: 'together' | 'in-turn'): Promise<{ child: ResultPromise; db: string; scriptPid: number }> {

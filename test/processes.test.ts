@@ -5,23 +5,11 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
+import { isAlive, waitFor } from './helpers/processes.js';
 import { BIN, FIXTURES, providerEnv, readDb, ROOT, tempDir, wflo } from './helpers/wflo.js';
 
 let provider: FakeProvider | undefined;
 afterEach(async () => { await provider?.close(); provider = undefined; });
-
-function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return check();
-}
 
 /** Starts wflo on the sleeper fixture and resolves once the script has made its call. */
 async function startSleeper(env: Record<string, string>) {
