@@ -82,7 +82,7 @@ export class BurnRateBreaker {
   }
 
   toJSON(): BurnRateSnapshot {
-    return { gate: this.gate.toJSON(), spend: this.spend.latest(Number.MAX_SAFE_INTEGER) };
+    return { gate: this.gate.toJSON(), spend: this.spend.latest(Number.MAX_SAFE_INTEGER).map(({ at, sums: [nano = 0] }): [number, Nano] => [at, nano]) };
   }
 }
 

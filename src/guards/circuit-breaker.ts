@@ -108,7 +108,12 @@ export class CircuitBreaker {
 
   /** The state to store: the newest STORED_OUTCOMES outcomes are enough for the next run to judge the rate. */
   toJSON(): CircuitSnapshot {
-    return { gate: this.gate.toJSON(), outcomes: this.outcomes.latest(STORED_OUTCOMES), streak: this.streak };
+    // The window keeps counts per millisecond; the outcomes of one millisecond are told in any order.
+    const outcomes: Array<[number, boolean]> = [];
+    for (const { at, sums: [calls = 0, failures = 0] } of this.outcomes.latest(STORED_OUTCOMES)) {
+      for (let i = 0; i < calls; i++) outcomes.push([at, i < failures]);
+    }
+    return { gate: this.gate.toJSON(), outcomes: outcomes.slice(-STORED_OUTCOMES), streak: this.streak };
   }
 }
 
