@@ -2,14 +2,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError, WfloError } from '../errors.js';
 import { escapeCommandData } from '../report/annotations.js';
 import type { CliContext } from './context.js';
-import { circuitsCommand, resetCircuitCommand, type CircuitsFlags } from './circuits.js';
-import { dlqCommand, type DlqFlags } from './dlq.js';
-import { checkpointsCommand, showCheckpointCommand, type CheckpointsFlags } from './checkpoints.js';
-import { pricesCommand, type PricesFlags } from './prices.js';
-import { resumeCommand, type ResumeFlags } from './resume.js';
-import { rollbackCommand, type RollbackFlags } from './rollback.js';
-import { runCommand } from './run.js';
-import { statusCommand, type StatusFlags } from './status.js';
+// Each command's module is loaded only when that command runs: `wflo --version` and `wflo status`
+// should not pay for the supervisor, execa, the schema validator or the price catalogue.
+import type { CircuitsFlags } from './circuits.js';
+import type { DlqFlags } from './dlq.js';
+import type { CheckpointsFlags } from './checkpoints.js';
+import type { PricesFlags } from './prices.js';
+import type { ResumeFlags } from './resume.js';
+import type { RollbackFlags } from './rollback.js';
+import type { StatusFlags } from './status.js';
 import type { RunFlags } from '../config/run-options.js';
 
 /** A --no-x flag's value only when given on the command line (commander defaults it to true), so config and stored runs decide otherwise. */
@@ -54,6 +55,7 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--node <path>', 'the node binary to run the script with')
     .option('--no-journal', 'keep no copy of LLM responses (a resumed run then pays again for calls it repeats)'))
     .action(async (script: string, args: string[], flags: RunFlags, command: Command) => {
+      const { runCommand } = await import('./run.js');
       setCode(await runCommand(script, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit), guards: explicit(command, 'guards', flags.guards) }, ctx));
     });
 
@@ -63,8 +65,9 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .argument('[checkpoint-id]', 'with show: the checkpoint to print')
     .option('--json', 'print JSON')
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
-    .action((first: string, second: string | undefined, flags: CheckpointsFlags) => {
+    .action(async (first: string, second: string | undefined, flags: CheckpointsFlags) => {
       if (first === 'show' && second === undefined) throw new UsageError('usage: wflo checkpoints show <checkpoint-id>');
+      const { checkpointsCommand, showCheckpointCommand } = await import('./checkpoints.js');
       setCode(first === 'show' && second !== undefined ? showCheckpointCommand(second, flags, ctx) : checkpointsCommand(first, flags, ctx));
     });
 
@@ -73,7 +76,10 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .argument('<checkpoint-id>', 'a checkpoint id from `wflo checkpoints`')
     .option('--json', 'print JSON')
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
-    .action((checkpointId: string, flags: RollbackFlags) => { setCode(rollbackCommand(checkpointId, flags, ctx)); });
+    .action(async (checkpointId: string, flags: RollbackFlags) => {
+      const { rollbackCommand } = await import('./rollback.js');
+      setCode(rollbackCommand(checkpointId, flags, ctx));
+    });
 
   withRunPolicy(cli.command('resume')
     .description('relaunch a run\'s script and arguments, continuing from its head checkpoint; calls it repeats after that checkpoint are replayed, not paid again')
@@ -87,6 +93,7 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--grace <ms>', 'how long a stopped script gets after SIGTERM before it is killed (default 5000)')
     .option('--node <path>', 'the node binary to run the script with'))
     .action(async (runId: string, args: string[], flags: ResumeFlags, command: Command) => {
+      const { resumeCommand } = await import('./resume.js');
       setCode(await resumeCommand(runId, args, { ...flags, journal: explicit(command, 'journal', flags.journal), fit: explicit(command, 'fit', flags.fit), guards: explicit(command, 'guards', flags.guards) }, ctx));
     });
 
@@ -96,19 +103,28 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--json', 'print JSON')
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
     .option('--limit <n>', 'how many runs to list (default 20)')
-    .action((runId: string | undefined, flags: StatusFlags) => { setCode(statusCommand(runId, flags, ctx)); });
+    .action(async (runId: string | undefined, flags: StatusFlags) => {
+      const { statusCommand } = await import('./status.js');
+      setCode(statusCommand(runId, flags, ctx));
+    });
 
   const circuits = cli.command('circuits')
     .description('circuit breakers stored across runs (provider:model, and agent burn-rate breakers); `wflo circuits reset <name>` closes one')
     .option('--json', 'print JSON')
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
-    .action((flags: CircuitsFlags) => { setCode(circuitsCommand(flags, ctx)); });
+    .action(async (flags: CircuitsFlags) => {
+      const { circuitsCommand } = await import('./circuits.js');
+      setCode(circuitsCommand(flags, ctx));
+    });
   circuits.command('reset')
     .description('close a circuit: the next call goes through')
     .argument('<name>', 'a circuit name from `wflo circuits`, e.g. openai:gpt-4o-mini')
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
     // --db may be taken by `circuits` itself when given after the name: read both.
-    .action((name: string, flags: CircuitsFlags, command: Command) => { setCode(resetCircuitCommand(name, { ...command.parent?.opts<CircuitsFlags>(), ...flags }, ctx)); });
+    .action(async (name: string, flags: CircuitsFlags, command: Command) => {
+      const { resetCircuitCommand } = await import('./circuits.js');
+      setCode(resetCircuitCommand(name, { ...command.parent?.opts<CircuitsFlags>(), ...flags }, ctx));
+    });
 
   cli.command('dlq')
     .description('calls wflo gave up on after their retries (the dead-letter list), newest first')
@@ -116,14 +132,20 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .option('--json', 'print JSON')
     .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
     .option('--limit <n>', 'how many to list (default 50)')
-    .action((runId: string | undefined, flags: DlqFlags) => { setCode(dlqCommand(runId, flags, ctx)); });
+    .action(async (runId: string | undefined, flags: DlqFlags) => {
+      const { dlqCommand } = await import('./dlq.js');
+      setCode(dlqCommand(runId, flags, ctx));
+    });
 
   cli.command('prices')
     .description('show what wflo charges for a model, and the output ceiling it assumes when a call sets no max tokens')
     .argument('<model>', 'model id, e.g. gpt-4o-mini')
     .addOption(new Option('--provider <provider>', 'provider of the model').choices(['openai', 'anthropic']))
     .option('--json', 'print JSON')
-    .action(async (model: string, flags: PricesFlags) => { setCode(await pricesCommand(model, flags, ctx)); });
+    .action(async (model: string, flags: PricesFlags) => {
+      const { pricesCommand } = await import('./prices.js');
+      setCode(await pricesCommand(model, flags, ctx));
+    });
   return cli;
 }
 

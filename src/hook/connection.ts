@@ -58,14 +58,20 @@ export class SupervisorConnection {
    */
   start(message: Omit<StartMessage, 'type'>): Promise<Error | null> | Error | null {
     if (this.failure) return this.failure;
-    this.write({ type: 'start', ...message });
+    let flushed: (() => void) | null = null;
+    let written = false;
+    this.socket.write(`${JSON.stringify({ type: 'start', ...message })}\n`, () => { written = true; flushed?.(); });
     // A write the kernel refused (the supervisor died) destroys the socket at once.
     if (this.failure || this.socket.destroyed) return this.failure ?? new Error('the wflo supervisor has gone away');
-    // Usually written at once; else the request waits until the kernel has the line.
-    if (this.socket.writableLength === 0) return null;
+    // Usually written at once; else the request waits until the kernel has the line. The write's
+    // own callback says so ('drain' would not fire for a write that was merely queued behind others).
+    if (this.socket.writableLength === 0 || written) return null;
     return new Promise((resolve) => {
-      const done = (): void => { this.socket.off('drain', done); this.socket.off('close', done); resolve(this.failure ?? null); };
-      this.socket.on('drain', done);
+      const done = (): void => {
+        this.socket.off('close', done);
+        resolve(this.failure ?? (this.socket.destroyed ? new Error('the wflo supervisor has gone away') : null));
+      };
+      flushed = done;
       this.socket.on('close', done);
     });
   }

@@ -60,7 +60,7 @@ function install(): void {
   guardNodeHttp(notify, budgeted);
   if (isMainThread) {
     // This file is bundled as dist/preload.cjs: __dirname is dist/.
-    resolveWfloForScripts(__dirname);
+    resolveWfloForScripts(__dirname, process.argv[1]);
   }
 }
 

@@ -1,6 +1,7 @@
 import Module, { register } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { mayImportWflo } from './wflo-imports.js';
 
 /** The SDK's entry points, relative to dist/ (where the preload bundle lives). */
 const ENTRIES: Record<string, string> = {
@@ -29,12 +30,13 @@ function resolveWflo(targets: Record<string, string>, specifier: string, context
  * Lets scripts import 'wflo' without installing it: ESM through a resolve hook, CommonJS
  * through the resolver. Only when normal resolution fails, so a project's own wflo wins.
  */
-export function resolveWfloForScripts(distDir: string): void {
+export function resolveWfloForScripts(distDir: string, entry: string | undefined): void {
   const targets = Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, pathToFileURL(path.join(distDir, file)).href]));
-  // Node 22.15+ resolves in this thread, synchronously; older Nodes start a loader thread (~35 ms per process).
+  // Node 22.15+ resolves in this thread, synchronously; older Nodes start a loader thread, ~35 ms
+  // per process: only started when the script's own files may import wflo.
   const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   if (registerHooks) registerHooks({ resolve: (specifier, context, next) => resolveWflo(targets, specifier, context, next) });
-  else register(pathToFileURL(path.join(distDir, 'hook', 'resolve-hooks.js')).href, { data: { targets } });
+  else if (entry === undefined || mayImportWflo(entry)) register(pathToFileURL(path.join(distDir, 'hook', 'resolve-hooks.js')).href, { data: { targets } });
   const loader = Module as unknown as { _resolveFilename: ResolveFilename };
   const original = loader._resolveFilename;
   loader._resolveFilename = function resolveFilename(request: string, ...rest: unknown[]): string {
