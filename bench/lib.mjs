@@ -60,6 +60,9 @@ export function buildBaseline(root, commit, tmp) {
   execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir });
   execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), ['src/hook/preload.ts', '--bundle', '--platform=node', '--format=cjs',
     '--target=node20', '--log-level=warning', '--outfile=dist/preload.cjs'], { cwd: dir });
+  // Since issue 11 the CLI runs from a bundle (dist/app).
+  const scripts = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts ?? {};
+  if (scripts['build:cli']) execFileSync('npm', ['run', '--silent', 'build:cli'], { cwd: dir });
   if (fs.existsSync(path.join(dir, 'src', 'hook', 'token-bound.ts'))) {
     execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), ['src/hook/token-bound.ts', '--bundle', '--platform=node', '--format=cjs',
       '--target=node20', '--log-level=warning', '--outfile=dist/token-bound.cjs'], { cwd: dir });

@@ -1,7 +1,6 @@
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { ResolvedRunOptions } from '../config/run-options.js';
 import { ENV } from '../protocol/messages.js';
 import type { CliContext } from './context.js';
@@ -43,6 +42,7 @@ export async function joinOuterRun(o: ResolvedRunOptions, outer: OuterRun, ignor
   const tsx = import.meta.resolve('tsx');
   if (o.typescript && !nodeOptions.includes(tsx)) nodeOptions = `${nodeOptions} --import ${JSON.stringify(tsx)}`.trim();
   // Same process group as this wflo: a stop of the outer run reaches the script too.
+  const { execa } = await import('execa');
   const child = execa(o.nodePath, [o.script, ...o.scriptArgs], {
     cwd: o.cwd, env: { ...ctx.env, NODE_OPTIONS: nodeOptions }, extendEnv: false, stdio: 'inherit', reject: false,
   });

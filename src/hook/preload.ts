@@ -7,6 +7,7 @@ import { ENV } from '../protocol/messages.js';
 import { CarriedEnv } from './carried-env.js';
 import { keepHookInChildren } from './child-env.js';
 import { SupervisorConnection } from './connection.js';
+import { waitForGo } from './start-hold.js';
 import { meterFetch } from './fetch-interceptor.js';
 import { guardNodeHttp } from './http-guard.js';
 import { notifyOnce } from './notices.js';
@@ -46,6 +47,8 @@ function install(): void {
   const socketPath = process.env[ENV.socket];
   const holder = globalThis as Record<symbol, unknown>;
   if (!socketPath || holder[INSTALLED]) return;
+  // Told to end before the script's first line: wflo could not record the run.
+  if (isMainThread && !waitForGo(process.env)) process.exit(1);
   const connection = new SupervisorConnection(socketPath, isMainThread ? followSupervisor : () => {});
   holder[INSTALLED] = { connection };
   const budgeted = process.env[ENV.budgeted] === '1';

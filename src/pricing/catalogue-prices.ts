@@ -1,6 +1,26 @@
-import { calcPrice, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
+import { createRequire } from 'node:module';
+import type { ModelPrice, TieredPrices } from '@pydantic/genai-prices';
 import type { Provider } from '../protocol/messages.js';
 import { flatRate, mtokToPico, type Rate } from './rates.js';
+
+type GenaiPrices = typeof import('@pydantic/genai-prices');
+
+const require = createRequire(import.meta.url);
+let genai: GenaiPrices | undefined;
+
+/**
+ * The catalogue's code and data (~20 ms to load), required on first use: commands that price
+ * nothing never pay for it, and a run loads it while its script starts (loadCataloguePrices).
+ */
+function catalogue(): GenaiPrices {
+  genai ??= require('@pydantic/genai-prices') as GenaiPrices;
+  return genai;
+}
+
+/** Loads the catalogue now, where the time is free. */
+export function loadCataloguePrices(): void {
+  catalogue();
+}
 
 /** Where catalogue prices come from. */
 export const PRICES_SOURCE = '@pydantic/genai-prices';
@@ -42,6 +62,7 @@ function fromModelPrice(price: ModelPrice, contextWindow: number | undefined): C
  */
 export function cataloguePrice(provider: Provider, model: string): CataloguePrice | undefined {
   const usage = { input_tokens: 1, output_tokens: 1 };
+  const { calcPrice } = catalogue();
   const found = calcPrice(usage, model, { providerId: provider }) ?? calcPrice(usage, model);
   return found ? fromModelPrice(found.model_price, found.model.context_window) : undefined;
 }

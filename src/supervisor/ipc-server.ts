@@ -86,14 +86,19 @@ export class IpcServer {
   private outbox = new Map<number, string>();
   private inBatch = false;
   private commitTimer: NodeJS.Timeout | null = null;
+  /** What to do with the hooks' messages; null until open(): connections wait, unread. */
+  private handlers: HookHandlers | null = null;
+  private held: net.Socket[] = [];
 
-  private constructor(readonly socketPath: string, private readonly handlers: HookHandlers) {
-    this.server = net.createServer((socket) => this.accept(socket, handlers));
+  private constructor(readonly socketPath: string) {
+    // Paused until read: hooks may connect (and write) before the supervisor is ready to answer.
+    this.server = net.createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
   }
 
-  static async listen(socketPath: string, handlers: HookHandlers): Promise<IpcServer> {
+  /** Listens; connections are accepted but not read until open(). */
+  static async listen(socketPath: string): Promise<IpcServer> {
     fs.rmSync(socketPath, { force: true });
-    const ipc = new IpcServer(socketPath, handlers);
+    const ipc = new IpcServer(socketPath);
     await new Promise<void>((resolve, reject) => {
       ipc.server.once('error', reject);
       ipc.server.listen(socketPath, () => resolve());
@@ -101,9 +106,26 @@ export class IpcServer {
     return ipc;
   }
 
-  private accept(socket: net.Socket, handlers: HookHandlers): void {
-    const connection = this.nextConnection++;
+  /**
+   * Starts reading the hooks' messages. Until then they wait in their sockets: the script can
+   * start while the supervisor gets ready (its store, its modules, the price catalogues).
+   */
+  open(handlers: HookHandlers): void {
+    this.handlers = handlers;
+    const held = this.held;
+    this.held = [];
+    for (const socket of held) if (!socket.destroyed) this.attach(socket, handlers);
+  }
+
+  private accept(socket: net.Socket): void {
     this.sockets.add(socket);
+    socket.once('close', () => { if (!this.handlers) this.sockets.delete(socket); });
+    if (this.handlers) this.attach(socket, this.handlers);
+    else this.held.push(socket);
+  }
+
+  private attach(socket: net.Socket, handlers: HookHandlers): void {
+    const connection = this.nextConnection++;
     socket.setEncoding('utf8');
     const peer: Peer = { connection, socket, pid: 0, buffered: '' };
     this.peers.set(connection, peer);
@@ -128,6 +150,7 @@ export class IpcServer {
       this.commitSoon();
       if (this.sockets.size === 0) this.idle?.();
     });
+    socket.resume();
   }
 
   /**
@@ -156,12 +179,14 @@ export class IpcServer {
   /** Commits now; false (answers dropped, the failure reported) when the store refused. */
   commit(): boolean {
     if (this.commitTimer) { clearTimeout(this.commitTimer); this.commitTimer = null; }
+    const handlers = this.handlers;
+    if (!handlers) return true;
     try {
-      this.handlers.commit();
+      handlers.commit();
       return true;
     } catch (err) {
       this.outbox.clear();
-      this.handlers.failed(err instanceof Error ? err : new Error(String(err)));
+      handlers.failed(err instanceof Error ? err : new Error(String(err)));
       return false;
     }
   }

@@ -4,7 +4,6 @@ import type { ResolvedRunOptions } from '../config/run-options.js';
 import { EXIT, StoreError, WfloError } from '../errors.js';
 import { Ledger } from '../ledger/ledger.js';
 import { PriceBook } from '../pricing/price-book.js';
-import { startFakeProvider, type FakeProvider } from '../simulator/server.js';
 import type { CheckpointStore } from '../store/checkpoint-store.js';
 import type { JournalStore } from '../store/journal-store.js';
 import type { GuardStore } from '../store/guard-store.js';
@@ -12,17 +11,14 @@ import { CallGuards } from './call-guards.js';
 import type { RunStore } from '../store/run-store.js';
 import { storeFailureReason } from '../store/store-failure.js';
 import type { RunStatus } from '../store/types.js';
-import type { SupervisorMessage } from '../protocol/messages.js';
 import type { Reporter, RunSummary } from './reporter.js';
 import { CallAccountant } from './call-accountant.js';
 import { CheckpointService } from './checkpoint-service.js';
-import { IpcServer } from './ipc-server.js';
+import type { HookHandlers } from './ipc-server.js';
+import type { Launch } from './launch.js';
+import type { ScriptExit } from './script-process.js';
 import { ReplayQueue } from './replay-queue.js';
 import { OncePerKind } from './once-per-kind.js';
-import { newRunId } from './run-id.js';
-import { scriptEnv } from './script-env.js';
-import { socketPathFor } from './socket-dir.js';
-import { startScript, type ScriptExit } from './script-process.js';
 
 export interface SuperviseContext {
   env: NodeJS.ProcessEnv;
@@ -34,17 +30,6 @@ export interface SuperviseContext {
   clock: () => number;
   /** Registers the handler for signals sent to wflo itself; returns the unregister function. */
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
-}
-
-/** A run that cannot even listen for its hooks is recorded as failed and reported in one line. */
-async function listenOrFail(runId: string, ctx: SuperviseContext, listen: () => Promise<IpcServer>): Promise<IpcServer> {
-  try {
-    return await listen();
-  } catch (err) {
-    const message = `cannot listen for the script's processes: ${err instanceof Error ? err.message : String(err)}`;
-    ctx.store.finishRun(runId, { status: 'failed', exitCode: null, error: message, spentNano: 0, endedAt: ctx.clock() });
-    throw new WfloError('WFLO_IPC', `run ${runId} ${message}`, EXIT.internal, { cause: err });
-  }
 }
 
 /** How long the hooks of exited processes get to deliver their last reports. */
@@ -80,9 +65,8 @@ function agentBudgetsOf(o: ResolvedRunOptions): Record<string, number> {
 
 interface Attempt { runId: string; attempt: number; alreadySpent: number; replay: ReplayQueue | null }
 
-function beginAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: ResumeTarget | null, startedAt: number): Attempt {
+function beginAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, runId: string, resume: ResumeTarget | null, startedAt: number): Attempt {
   if (!resume) {
-    const runId = newRunId();
     ctx.store.createRun({
       id: runId, script: o.script, args: o.scriptArgs, cwd: o.cwd, status: 'running', budgetNano: o.budgetNano,
       spentNano: 0, onBudget: o.onBudget, simulated: o.simulate, supervisorPid: process.pid, startedAt, journal: o.journal,
@@ -97,9 +81,9 @@ function beginAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: Resu
 }
 
 /** A store that cannot take the run (locked by another process, full, read-only) is one line and exit 2: nothing has started. */
-function startAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: ResumeTarget | null, startedAt: number): Attempt {
+function startAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, runId: string, resume: ResumeTarget | null, startedAt: number): Attempt {
   try {
-    return beginAttempt(o, ctx, resume, startedAt);
+    return beginAttempt(o, ctx, runId, resume, startedAt);
   } catch (err) {
     if (err instanceof WfloError) throw err;
     throw new StoreError(o.dbPath, `cannot start a run in ${o.dbPath}: ${storeFailureReason(err)}`, { cause: err });
@@ -107,29 +91,30 @@ function startAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, resume: Resu
 }
 
 /**
- * One supervised run (or one more attempt of it): starts the script with the hook, answers its
- * calls and checkpoints, stops it when the budget says so or wflo is interrupted, and records
- * everything. Returns the run's summary.
+ * One supervised run (or one more attempt of it) of a launched script: records the run, lets the
+ * script go, answers its calls and checkpoints, stops it when the budget says so or wflo is
+ * interrupted, and records everything. Returns the run's summary. The script is let go only
+ * once the run is on record and every part of its supervision is in place.
  */
-export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext, resume: ResumeTarget | null = null): Promise<RunSummary> {
+export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext, launch: Launch, resume: ResumeTarget | null = null): Promise<RunSummary> {
   const startedAt = ctx.clock();
   const { store, reporter } = ctx;
-  const prices = await PriceBook.load(o.prices);
-  const { runId, attempt, alreadySpent, replay } = startAttempt(o, ctx, resume, startedAt);
+  const { ipc, script } = launch;
+  const { runId, attempt, alreadySpent, replay } = startAttempt(o, ctx, launch.runId, resume, startedAt);
   reporter.start({ runId, script: path.relative(o.cwd, o.script) || o.script, budgetNano: o.budgetNano, onBudget: o.onBudget, simulated: o.simulate, dbPath: o.dbPath });
-  for (const notice of prices.notices()) reporter.event({ type: 'notice', message: notice.message });
+  // Its catalogues are loaded while the script starts (before any of its messages is read).
+  const prices = PriceBook.unloaded(o.prices);
 
   let stopReason: { status: RunStatus; message: string; exitCode: number } | null = null;
   const timers: NodeJS.Timeout[] = [];
-  let script: ReturnType<typeof startScript> | undefined;
   const terminate = (signal: NodeJS.Signals): void => {
-    script?.signalGroup(signal);
-    timers.push(setTimeout(() => script?.signalGroup('SIGKILL'), o.graceMs));
+    script.signalGroup(signal);
+    timers.push(setTimeout(() => script.signalGroup('SIGKILL'), o.graceMs));
   };
   const stop = (status: RunStatus, message: string, exitCode: number, signal: NodeJS.Signals): void => {
     if (stopReason) {
       // Asked twice (a second Ctrl-C): no more grace.
-      script?.signalGroup('SIGKILL');
+      script.signalGroup('SIGKILL');
       return;
     }
     stopReason = { status, message, exitCode };
@@ -144,11 +129,10 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
   const ledger = new Ledger(o.budgetNano, alreadySpent, agentPurses(o, resume ? ctx.guards.agentSpent(runId) : new Map()));
   const guards = new CallGuards({ settings: o.guards, store: ctx.guards, runId, emit: reporter.event });
   const checkpoints = new CheckpointService({ runId, attempt, store: ctx.checkpoints, spent: () => ledger.spent, clock: ctx.clock, emit: reporter.event });
-  // The socket is opened below; answers decided later (calls that waited) go through it.
-  let post: (connection: number, message: SupervisorMessage) => void = () => {};
   const accountant = new CallAccountant({
     runId, ledger, prices, store, clock: ctx.clock, emit: reporter.event, fit: o.fit,
-    post: (connection, message) => post(connection, message),
+    // Answers decided later (calls that waited) go through the socket.
+    post: (connection, message) => ipc.post(connection, message),
     journal: o.journal ? ctx.journal : null, replay, attempt, headSeq: () => checkpoints.headSeq(), firstSeq: store.nextCallSeq(runId),
     guards, centralAgents: [...o.guards.agents.keys()],
     onBudgetDenied: (message, agent) => {
@@ -161,7 +145,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
   const notices = new OncePerKind();
   // Threads (workers, loader hooks) connect too; people count processes.
   const pids = new Set<number>();
-  const ipc = await listenOrFail(runId, ctx, () => IpcServer.listen(socketPathFor(runId), {
+  const handlers: HookHandlers = {
     hello: (_connection, m) => { pids.add(m.pid); reporter.event({ type: 'process', pid: m.pid, ppid: m.ppid, thread: m.thread, processes: pids.size }); },
     request: (connection, pid, m) => {
       switch (m.type) {
@@ -181,18 +165,16 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     batch: (work) => store.grouped(() => { const done = work(); accountant.reviewLeases(); return done; }),
     commit: () => store.commit(),
     failed: (error) => stop('failed', `cannot record to the database ${o.dbPath}: ${error.message}`, EXIT.internal, 'SIGTERM'),
-  }));
-  post = (connection, message) => ipc.post(connection, message);
-  let simulator: FakeProvider | null = null;
+  };
   const offSignal = ctx.onSignal((signal) => stop('interrupted', `wflo received ${signal}`, 128 + (SIGNAL_NUMBERS[signal] ?? 2), signal));
   try {
-    if (o.simulate) simulator = await startFakeProvider({ latencyMs: 40, chunkDelayMs: 15 });
-    script = startScript({
-      nodePath: o.nodePath, script: o.script, args: o.scriptArgs, cwd: o.cwd, pipeOutput: reporter.ownsTerminal,
-      env: scriptEnv({ base: ctx.env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal, budgeted: o.budgetNano !== null || o.guards.agents.size > 0, retry: o.guards.retry, guards: o.guards.enabled }),
-    });
+    // The run is on record and every part of its supervision is in place.
+    script.go();
     script.stdout?.on('data', (chunk: Buffer) => reporter.scriptOutput('stdout', chunk.toString('utf8')));
     script.stderr?.on('data', (chunk: Buffer) => reporter.scriptOutput('stderr', chunk.toString('utf8')));
+    await prices.load();
+    for (const notice of prices.notices()) reporter.event({ type: 'notice', message: notice.message });
+    ipc.open(handlers);
     const exit = await script.exited;
     for (const timer of timers) clearTimeout(timer);
     // Anything the script left running in its group goes with it; then let the hooks' last reports arrive.
@@ -226,6 +208,6 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     offSignal();
     await ipc.close();
     ipc.commit();
-    await simulator?.close();
+    await launch.simulator?.close();
   }
 }

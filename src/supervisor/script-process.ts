@@ -1,4 +1,6 @@
-import { execa, type ResultPromise } from 'execa';
+import { Socket } from 'node:net';
+import { execa } from 'execa';
+import { HOLD_ENV } from '../hook/start-hold.js';
 
 export interface ScriptExit {
   /** The script's exit code, or null when a signal ended it. */
@@ -16,6 +18,12 @@ export interface ScriptProcess {
   exited: Promise<ScriptExit>;
   /** Signals the script and every process it started (they share its process group). */
   signalGroup(signal: NodeJS.Signals): void;
+  /** Lets the script run: its hook holds it before its first line until then. */
+  go(): void;
+  /** Whether go() was called. */
+  readonly released: boolean;
+  /** Ends the script before its first line (the run could not be recorded). */
+  cancel(): Promise<void>;
 }
 
 export interface StartScriptOptions {
@@ -28,18 +36,20 @@ export interface StartScriptOptions {
   pipeOutput: boolean;
 }
 
+/** The script's descriptor its hook waits on before the script's first line. */
+const HOLD_FD = 3;
+
 /**
  * Starts the agent script in its own process group, so a stop reaches every process it spawned
- * (execa alone would signal only the direct child).
+ * (execa alone would signal only the direct child). Its hook holds it before its first line
+ * until go(): wflo starts the script first, then opens its store while node starts.
  */
 export function startScript(o: StartScriptOptions): ScriptProcess {
-  const child: ResultPromise = execa(o.nodePath, [o.script, ...o.args], {
+  const child = execa(o.nodePath, [o.script, ...o.args], {
     cwd: o.cwd,
-    env: o.env,
+    env: { ...o.env, [HOLD_ENV]: String(HOLD_FD) },
     extendEnv: false,
-    stdin: 'inherit',
-    stdout: o.pipeOutput ? 'pipe' : 'inherit',
-    stderr: o.pipeOutput ? 'pipe' : 'inherit',
+    stdio: ['inherit', o.pipeOutput ? 'pipe' : 'inherit', o.pipeOutput ? 'pipe' : 'inherit', 'pipe'],
     detached: true,
     cleanup: true,
     reject: false,
@@ -55,13 +65,30 @@ export function startScript(o: StartScriptOptions): ScriptProcess {
     }
     return { exitCode: result.signal ? null : (result.exitCode ?? null), signal: (result.signal ?? null) as NodeJS.Signals | null, startError: null };
   });
+  // Execa types an extra descriptor as output; Node made it a two-way socket.
+  const fd3: unknown = child.stdio[HOLD_FD];
+  const hold = fd3 instanceof Socket ? fd3 : undefined;
+  // A script that ended (or never started) before go(): nothing to tell.
+  hold?.on('error', () => {});
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try { process.kill(-pid, signal); } catch { /* the group is already gone */ }
+  };
+  let released = false;
   return {
     pid,
     stdout: child.stdout,
     stderr: child.stderr,
     exited,
-    signalGroup(signal) {
-      try { process.kill(-pid, signal); } catch { /* the group is already gone */ }
+    signalGroup,
+    go() {
+      released = true;
+      hold?.end('1');
+    },
+    get released() { return released; },
+    async cancel() {
+      hold?.destroy();
+      signalGroup('SIGKILL');
+      await exited;
     },
   };
 }
