@@ -102,4 +102,27 @@ describe('damaged and locked stores', () => {
       holder.close();
     }
   });
+
+  it('a run the store cannot take never runs its script: started while the store opens, it is ended before its first line', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'wflo.db');
+    const marker = path.join(dir, 'ran');
+    const script = path.join(dir, 'marks.mjs');
+    fs.writeFileSync(script, `import fs from 'node:fs';\nfs.writeFileSync(${JSON.stringify(marker)}, 'ran');\n`);
+    expect((await wflo(['run', script, '--db', db])).exitCode).toBe(0);
+    fs.rmSync(marker);
+    const runs = readDb(db).runs.length;
+    const holder = new (sqlite())(db);
+    try {
+      // Held for the whole 5 s busy timeout: the script (started at once) waits all that time, then is ended.
+      holder.exec('BEGIN EXCLUSIVE; UPDATE runs SET error = error;');
+      const result = await wflo(['run', script, '--db', db]);
+      expect([result.exitCode, result.stderr]).toEqual([2, `wflo: cannot start a run in ${db}: database is locked (another process held it for more than 5 s)`]);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(readDb(db).runs.length).toBe(runs);
+  });
 });
