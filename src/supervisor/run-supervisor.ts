@@ -94,13 +94,15 @@ function startAttempt(o: ResolvedRunOptions, ctx: SuperviseContext, runId: strin
  * One supervised run (or one more attempt of it) of a launched script: records the run, lets the
  * script go, answers its calls and checkpoints, stops it when the budget says so or wflo is
  * interrupted, and records everything. Returns the run's summary. The script is let go only
- * once the run is on record and every part of its supervision is in place.
+ * once the run is on record; its hooks' messages are read once every part of the supervision is in place.
  */
 export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext, launch: Launch, resume: ResumeTarget | null = null): Promise<RunSummary> {
   const startedAt = ctx.clock();
   const { store, reporter } = ctx;
   const { ipc, script } = launch;
   const { runId, attempt, alreadySpent, replay } = startAttempt(o, ctx, launch.runId, resume, startedAt);
+  // The run is on record: the script may go. What it sends waits in the socket until the supervision below is ready.
+  script.go();
   reporter.start({ runId, script: path.relative(o.cwd, o.script) || o.script, budgetNano: o.budgetNano, onBudget: o.onBudget, simulated: o.simulate, dbPath: o.dbPath });
   // Its catalogues are loaded while the script starts (before any of its messages is read).
   const prices = PriceBook.unloaded(o.prices);
@@ -168,8 +170,6 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
   };
   const offSignal = ctx.onSignal((signal) => stop('interrupted', `wflo received ${signal}`, 128 + (SIGNAL_NUMBERS[signal] ?? 2), signal));
   try {
-    // The run is on record and every part of its supervision is in place.
-    script.go();
     script.stdout?.on('data', (chunk: Buffer) => reporter.scriptOutput('stdout', chunk.toString('utf8')));
     script.stderr?.on('data', (chunk: Buffer) => reporter.scriptOutput('stderr', chunk.toString('utf8')));
     await prices.load();

@@ -1,5 +1,5 @@
+import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
-import { execa } from 'execa';
 import { HOLD_ENV } from '../hook/start-hold.js';
 
 export interface ScriptExit {
@@ -39,40 +39,40 @@ export interface StartScriptOptions {
 /** The script's descriptor its hook waits on before the script's first line. */
 const HOLD_FD = 3;
 
+/** Why a script could not be started, with the shell's codes: 127 not found, 126 cannot execute. */
+function startError(err: NodeJS.ErrnoException): ScriptExit {
+  return { exitCode: null, signal: null, startError: { message: err.message, exitCode: err.code === 'ENOENT' ? 127 : 126 } };
+}
+
 /**
- * Starts the agent script in its own process group, so a stop reaches every process it spawned
- * (execa alone would signal only the direct child). Its hook holds it before its first line
- * until go(): wflo starts the script first, then opens its store while node starts.
+ * Starts the agent script in its own process group, so a stop reaches every process it spawned.
+ * Its hook holds it before its first line until go(): wflo starts the script first, then opens
+ * its store while node starts. Node's own spawn, not execa: execa's ~15 ms (loading it, then its
+ * spawn) would come before the script could start, on every run.
  */
 export function startScript(o: StartScriptOptions): ScriptProcess {
-  const child = execa(o.nodePath, [o.script, ...o.args], {
+  const child = spawn(o.nodePath, [o.script, ...o.args], {
     cwd: o.cwd,
     env: { ...o.env, [HOLD_ENV]: String(HOLD_FD) },
-    extendEnv: false,
     stdio: ['inherit', o.pipeOutput ? 'pipe' : 'inherit', o.pipeOutput ? 'pipe' : 'inherit', 'pipe'],
     detached: true,
-    cleanup: true,
-    reject: false,
-    buffer: false,
   });
   const pid = child.pid ?? 0;
-  const exited = child.then((result): ScriptExit => {
-    if (result.failed && result.exitCode === undefined && !result.signal) {
-      // Never ran: say why, with the shell's codes (127 not found, 126 cannot execute).
-      const cause = result.cause as NodeJS.ErrnoException | undefined;
-      const message = cause?.message ?? result.shortMessage ?? 'unknown error';
-      return { exitCode: null, signal: null, startError: { message, exitCode: cause?.code === 'ENOENT' ? 127 : 126 } };
-    }
-    return { exitCode: result.signal ? null : (result.exitCode ?? null), signal: (result.signal ?? null) as NodeJS.Signals | null, startError: null };
-  });
-  // Execa types an extra descriptor as output; Node made it a two-way socket.
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    try { process.kill(-pid, signal); } catch { /* the group is already gone */ }
+  };
+  // If wflo itself ends first (an internal error), its script does not outlive it.
+  const orphaned = (): void => { if (pid !== 0) signalGroup('SIGKILL'); };
+  process.once('exit', orphaned);
+  // 'close': the exit, and every byte of its output read (the live view shows it all).
+  const exited = new Promise<ScriptExit>((resolve) => {
+    child.once('error', (err: NodeJS.ErrnoException) => { if (child.pid === undefined) resolve(startError(err)); });
+    child.once('close', (code, signal) => resolve({ exitCode: signal ? null : code, signal, startError: null }));
+  }).finally(() => process.off('exit', orphaned));
   const fd3: unknown = child.stdio[HOLD_FD];
   const hold = fd3 instanceof Socket ? fd3 : undefined;
   // A script that ended (or never started) before go(): nothing to tell.
   hold?.on('error', () => {});
-  const signalGroup = (signal: NodeJS.Signals): void => {
-    try { process.kill(-pid, signal); } catch { /* the group is already gone */ }
-  };
   let released = false;
   return {
     pid,
