@@ -49,6 +49,7 @@ export class RunStore {
   private readonly insertCallStmt: Database.Statement;
   private readonly settleCallStmt: Database.Statement;
   private readonly rememberContextStmt: Database.Statement;
+  private contextStmt: Database.Statement | undefined;
   /** Built once: better-sqlite3 makes a new wrapper per db.transaction() call. Nested in a transaction, it is a savepoint. */
   private readonly inTransaction: <T>(work: () => T) => T;
   private readonly savepoint: <T>(work: () => T) => T;
@@ -170,10 +171,10 @@ export class RunStore {
     this.rememberContextStmt.run(runId, ref, tokens);
   }
 
-  /** Every stored response and item of the run that wflo saw, with the tokens each can bring in. */
-  contextOf(runId: string): Map<string, number> {
-    const rows = this.db.prepare('SELECT ref, tokens FROM response_context WHERE run_id = ?').all(runId) as Array<{ ref: string; tokens: number }>;
-    return new Map(rows.map((r) => [r.ref, r.tokens]));
+  /** The tokens a stored response or item of the run can bring in, or undefined when wflo never saw it. */
+  contextTokens(runId: string, ref: string): number | undefined {
+    this.contextStmt ??= this.db.prepare('SELECT tokens FROM response_context WHERE run_id = ? AND ref = ?').pluck();
+    return this.contextStmt.get(runId, ref) as number | undefined;
   }
 
   /** Calls (of one attempt, or all) that were fitted to the budget, and that waited for it before they were sent. */
