@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeFault, type FakeProvider } from '../src/simulator/server.js';
-import { FIXTURES, providerEnv, readDb, tempDir, wflo } from './helpers/wflo.js';
+import { BIN, FIXTURES, providerEnv, readDb, tempDir, wflo } from './helpers/wflo.js';
 
 let provider: FakeProvider | undefined;
 afterEach(async () => { await provider?.close(); provider = undefined; });
@@ -18,6 +19,19 @@ describe('bad input gets one clear line and exit 2', () => {
     const result = await wflo(['run', 'nope/agent.ts', '--db', path.join(tempDir(), 'w.db')]);
     expectUsageError(result, 'wflo: script not found: nope/agent.ts');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a --node that cannot be executed: exit 126, one line why, and only the script\'s group is signalled (the shell that started wflo lives on)', async () => {
+    const dir = tempDir();
+    const node = path.join(dir, 'not-executable');
+    fs.writeFileSync(node, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    const db = path.join(dir, 'w.db');
+    // A shell in a process group of its own, as a terminal or CI job starts wflo: it must outlive wflo.
+    const shell = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run --node ${JSON.stringify(node)} --db ${JSON.stringify(db)} ${JSON.stringify(path.join(FIXTURES, 'plain.mjs'))} 2>&1; echo "wflo exit $?"; sleep 0.3; echo shell alive`], { encoding: 'utf8', detached: true });
+    expect([shell.status, shell.signal]).toEqual([0, null]);
+    expect(shell.stdout).toContain(`wflo: cannot start the script: spawn ${node} EACCES`);
+    expect(shell.stdout.trim().split('\n').slice(-2)).toEqual(['wflo exit 126', 'shell alive']);
+    expect(readDb(db).runs.map((r) => [r.status, r.exit_code])).toEqual([['failed', 126]]);
   });
 
   it('unsupported file type', async () => {

@@ -31,7 +31,7 @@ export function waitForGo(env: NodeJS.ProcessEnv): boolean {
       read = fs.readSync(fd, byte, 0, 1, null);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      // The pipe is non-blocking: wait a little. Anything else (a wrapper that did not pass the descriptor on): not held.
+      // Node leaves the child's end blocking; should it not be, wait a little. Anything else (a wrapper that did not pass the descriptor on): not held.
       if (code !== 'EAGAIN') return true;
       sleep(RETRY_MS);
     }

@@ -59,10 +59,12 @@ export function startScript(o: StartScriptOptions): ScriptProcess {
   });
   const pid = child.pid ?? 0;
   const signalGroup = (signal: NodeJS.Signals): void => {
+    // A script that never started has no group: kill(-0) would signal wflo's own group (its shell, its CI job).
+    if (pid === 0) return;
     try { process.kill(-pid, signal); } catch { /* the group is already gone */ }
   };
   // If wflo itself ends first (an internal error), its script does not outlive it.
-  const orphaned = (): void => { if (pid !== 0) signalGroup('SIGKILL'); };
+  const orphaned = (): void => { signalGroup('SIGKILL'); };
   process.once('exit', orphaned);
   // 'close': the exit, and every byte of its output read (the live view shows it all).
   const exited = new Promise<ScriptExit>((resolve) => {
