@@ -3,7 +3,14 @@ import {
   PROTOCOL_VERSION, parseSupervisorMessage,
   type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type StartMessage, type SupervisorMessage, type ToolRunMessage,
 } from '../protocol/messages.js';
+import { CallLog } from './call-log.js';
 import { Lease } from './lease.js';
+
+/** True unless the OS says no such process: a pid we may not signal is alive. */
+function supervisorAlive(pid: number): boolean {
+  if (pid === 0) return true;
+  try { process.kill(pid, 0); return true; } catch (err) { return (err as NodeJS.ErrnoException).code === 'EPERM'; }
+}
 
 /** A request without its id: the connection numbers them. */
 export type RequestBody = HookRequest extends infer M ? (M extends HookRequest ? Omit<M, 'rid'> : never) : never;
@@ -25,7 +32,14 @@ export class SupervisorConnection {
   /** What the supervisor lent this process to grant calls itself. */
   readonly lease = new Lease();
 
+  /** Where the messages that need no answer go. */
+  private readonly log: CallLog;
+  /** The supervisor's pid, from the socket's name (`wflo-<pid>-<run>.sock`); 0 when unknown. */
+  private readonly supervisorPid: number;
+
   constructor(socketPath: string, private readonly onSupervisorLost: () => void) {
+    this.supervisorPid = Number(/wflo-(\d+)-[^/]*\.sock$/.exec(socketPath)?.[1] ?? 0);
+    this.log = new CallLog(socketPath, () => { this.send({ type: 'log' }); });
     this.socket = net.connect(socketPath);
     this.socket.unref();
     this.socket.setEncoding('utf8');
@@ -37,7 +51,7 @@ export class SupervisorConnection {
       this.fail(new Error('the wflo supervisor has gone away'));
       if (connected) this.onSupervisorLost();
     });
-    this.write({ v: PROTOCOL_VERSION, type: 'hello', pid: process.pid, ppid: process.ppid, thread: threadId });
+    this.socket.write(`${JSON.stringify({ v: PROTOCOL_VERSION, type: 'hello', pid: process.pid, ppid: process.ppid, thread: threadId, log: this.log.nonce })}\n`);
   }
 
   /** Sends a request; resolves with the supervisor's answer, or an Error when it is unreachable. */
@@ -47,33 +61,21 @@ export class SupervisorConnection {
     return new Promise((resolve) => {
       this.pending.set(rid, resolve);
       if (this.pending.size === 1) this.socket.ref();
-      this.write({ ...message, rid });
+      if (!this.send({ ...message, rid })) this.answer(rid, this.failure!);
     });
   }
 
   /**
-   * Tells the supervisor of a call granted from the lease. The request may leave once this
-   * resolves: the message is then in the socket (it reaches the supervisor even if this process
-   * dies next). An Error when the supervisor is gone: the call must not be sent.
+   * Tells the supervisor of a call granted from the lease, in the call log: the request may leave
+   * once this returns null (the start is in the log, which survives this process dying next).
+   * An Error when the supervisor is gone or the log cannot be written: the call must not be sent.
    */
-  start(message: Omit<StartMessage, 'type'>): Promise<Error | null> | Error | null {
+  start(message: Omit<StartMessage, 'type'>): Error | null {
     if (this.failure) return this.failure;
-    let flushed: (() => void) | null = null;
-    let written = false;
-    this.socket.write(`${JSON.stringify({ type: 'start', ...message })}\n`, () => { written = true; flushed?.(); });
-    // A write the kernel refused (the supervisor died) destroys the socket at once.
-    if (this.failure || this.socket.destroyed) return this.failure ?? new Error('the wflo supervisor has gone away');
-    // Usually written at once; else the request waits until the kernel has the line. The write's
-    // own callback says so ('drain' would not fire for a write that was merely queued behind others).
-    if (this.socket.writableLength === 0 || written) return null;
-    return new Promise((resolve) => {
-      const done = (): void => {
-        this.socket.off('close', done);
-        resolve(this.failure ?? (this.socket.destroyed ? new Error('the wflo supervisor has gone away') : null));
-      };
-      flushed = done;
-      this.socket.on('close', done);
-    });
+    // The socket's close is seen a turn later: a supervisor that died just now is asked of the OS.
+    if (!supervisorAlive(this.supervisorPid)) { this.fail(new Error('the wflo supervisor has gone away')); return this.failure!; }
+    if (!this.log.append({ type: 'start', ...message })) return new Error('cannot write the wflo call log');
+    return null;
   }
 
   /** Reports a call's outcome. Fire-and-forget: the supervisor charges the reservation if this is lost. */
@@ -92,16 +94,20 @@ export class SupervisorConnection {
   }
 
   /**
-   * A report is written at once: a settle must be in the socket before the caller has the
+   * A report is in the call log at once: a settle must be written before the caller has the
    * response, so a script that dies right after a call (a crash a resume recovers from) loses
-   * neither its exact cost nor its journal entry.
+   * neither its exact cost nor its journal entry. A report the log cannot take is lost: the
+   * supervisor then charges the call's reservation.
    */
   private report(message: object): void {
-    this.write(message);
+    this.log.append(message);
   }
 
-  private write(message: object): void {
+  /** A socket message after the hello: its place among the logged ones is marked in the log first. */
+  private send(message: object): boolean {
+    if (!this.log.sync()) { this.fail(new Error('cannot write the wflo call log')); return false; }
     this.socket.write(`${JSON.stringify(message)}\n`);
+    return true;
   }
 
   private receive(chunk: string): void {
@@ -112,7 +118,7 @@ export class SupervisorConnection {
       const message = parseSupervisorMessage(this.buffered.slice(0, newline));
       this.buffered = this.buffered.slice(newline + 1);
       if (message?.type === 'lease') this.lease.apply(message);
-      else if (message?.type === 'recall') this.write({ type: 'returned', amount: this.lease.recall() });
+      else if (message?.type === 'recall') this.send({ type: 'returned', amount: this.lease.recall() });
       else if (message) this.answer(message.rid, message);
       newline = this.buffered.indexOf('\n');
     }

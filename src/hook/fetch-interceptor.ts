@@ -164,8 +164,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
         stream: request.stream, inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax, choices: request.choices,
         unbounded: null, refs: [], requestKey: key, fit: request.capped !== null, minOutputTokens: request.minOutputTokens, ...of,
       });
-      const failure = started instanceof Promise ? await started : started;
-      if (failure) return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', `${failure.message}; the call was not sent`) };
+      if (started) return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', `${started.message}; the call was not sent`) };
       return { kind: 'grant', callId: -lid, maxOutputTokens: local.sentLimit };
     }
     const answer = await answerOrAbort(reserve(connection, request, key, of), signal);

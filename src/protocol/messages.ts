@@ -2,10 +2,23 @@ import type { ModelRates } from '../pricing/rates.js';
 
 /**
  * The IPC protocol between the hook (inside the agent's processes) and the supervisor.
- * JSON lines over a Unix socket. Every message is parsed from `unknown` on receipt.
+ * JSON lines over a Unix socket, and from each hook a call log: an append-only file of the
+ * messages that need no answer (starts, settles, reports), which wflo reads on its own time, so
+ * a call wakes no other process. Every message is parsed from `unknown` on receipt.
  * Bump PROTOCOL_VERSION on any incompatible change.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
+
+/**
+ * The file of part `part` of a hook's call log: beside the run's socket, in the user's 0700
+ * socket directory, named by the nonce the hook gave in its hello.
+ */
+export function callLogPath(socketPath: string, nonce: string, part: number): string {
+  return `${socketPath}.${nonce}.${part}.log`;
+}
+
+/** A call log's nonce: what a hello may name (nothing that could point outside the socket directory). */
+export const LOG_NONCE = /^[a-z0-9]{8,32}$/;
 
 /** Environment variables the supervisor sets for the agent's processes. */
 export const ENV = {
@@ -40,7 +53,16 @@ export interface Usage {
   reasoningTokens: number;
 }
 
-export interface HelloMessage { v: number; type: 'hello'; pid: number; ppid: number; thread: number }
+/** The first message on a connection. `log` is the nonce of the hook's call log (see callLogPath). */
+export interface HelloMessage { v: number; type: 'hello'; pid: number; ppid: number; thread: number; log: string }
+/** On the socket, once: the hook's call log now exists (wflo reads it from then on). */
+export interface LogOpenedMessage { type: 'log' }
+/**
+ * In the call log only. `sync`: the hook wrote its next socket message here, so wflo handles what
+ * precedes this line before that message and what follows it after. `next`: the log goes on in
+ * the next part (this part is complete and may be removed).
+ */
+export interface LogMarkMessage { type: 'sync' | 'next' }
 export interface ReserveMessage {
   type: 'reserve';
   /** Request id, unique per connection; the answer carries it back. */
@@ -160,7 +182,8 @@ export interface NoticeMessage {
   message: string;
 }
 export type NoticeKind = 'non-node-child' | 'unreachable-child' | 'unmetered-http';
-export type HookMessage = HelloMessage | SettleMessage | HookRequest | NoticeMessage | ToolRunMessage | DeadLetterMessage | StartMessage | ReturnedMessage;
+export type HookMessage = HelloMessage | SettleMessage | HookRequest | NoticeMessage | ToolRunMessage | DeadLetterMessage | StartMessage | ReturnedMessage
+  | LogOpenedMessage | LogMarkMessage;
 
 /** Go ahead; with maxOutputTokens, only after lowering the request's output limit (per answer) to it. */
 export interface GrantMessage { type: 'grant'; rid: number; callId: number; maxOutputTokens: number | null }
@@ -258,7 +281,14 @@ export function parseHookMessage(line: string): HookMessage | undefined {
   switch (value.type) {
     case 'hello':
       return isCount(value.v) && isCount(value.pid) && isCount(value.ppid) && isCount(value.thread)
+        // Another version's hello is still a hello: the supervisor refuses the connection by its v.
+        && (value.v !== PROTOCOL_VERSION || (isString(value.log) && LOG_NONCE.test(value.log)))
         ? (value as unknown as HelloMessage) : undefined;
+    case 'log':
+      return { type: 'log' };
+    case 'sync':
+    case 'next':
+      return { type: value.type };
     case 'reserve':
       return isCount(value.rid) && typeof value.counted === 'boolean' && typeof value.countable === 'boolean' && isCallFields(value)
         ? (value as unknown as ReserveMessage) : undefined;

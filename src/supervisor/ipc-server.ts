@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import {
   PROTOCOL_VERSION, parseHookMessage,
-  type HelloMessage, type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type StartMessage, type SupervisorMessage, type ToolRunMessage,
+  type HelloMessage, type DeadLetterMessage, type HookMessage, type HookRequest, type NoticeMessage, type SettleMessage, type StartMessage,
+  type SupervisorMessage, type ToolRunMessage,
 } from '../protocol/messages.js';
+import { CallLogReader } from './call-log-reader.js';
 
 /** What the supervisor does with each hook message. Called on the one event loop, in order. */
 export interface HookHandlers {
@@ -34,14 +36,45 @@ export interface HookHandlers {
  */
 export const GROUP_COMMIT_MS = 10;
 
-/** One hook's connection: who it is and what it sent that is not handled yet. */
-interface Peer { connection: number; socket: net.Socket; pid: number; buffered: string }
+/** One hook's connection: who it is, its call log, and what it sent on the socket that is not handled yet. */
+interface Peer { connection: number; socket: net.Socket; pid: number; buffered: string; log: CallLogReader | null }
 
 /**
- * Handles every complete line buffered for one connection; returns the replies to send. When
- * the connection has closed, requests are dropped: nobody could act on a grant.
+ * Call logs are read this often while calls come, and less often (doubling up to POLL_IDLE_MS)
+ * while they do not: a call granted from a lease is in the store within a poll and a commit.
  */
-function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean): string {
+export const POLL_MS = 2;
+const POLL_IDLE_MS = 32;
+
+/** Handles one message from a hook's socket or call log; returns its reply, or '' when none. */
+function dispatch(peer: Peer, handlers: HookHandlers, message: HookMessage, closed: boolean): string {
+  switch (message.type) {
+    // Handled even when the connection has closed: the request left.
+    case 'start': handlers.start(peer.connection, peer.pid, message); return '';
+    case 'returned': handlers.returned(peer.connection, message.amount); return '';
+    case 'settle': handlers.settle(peer.connection, message); return '';
+    case 'notice': handlers.notice(peer.pid, message); return '';
+    case 'tool-run': case 'dead-letter': handlers.report(peer.connection, message); return '';
+    case 'hello': case 'log': case 'sync': case 'next': return '';
+    default: {
+      if (closed && message.type !== 'checkpoint') return '';
+      const reply = handlers.request(peer.connection, peer.pid, message);
+      return reply ? `${JSON.stringify(reply)}\n` : '';
+    }
+  }
+}
+
+/** Hands a peer's logged messages to the handlers, as far as `syncs` allows; returns how many. */
+function readLog(peer: Peer, handlers: HookHandlers, syncs: 'stop' | 'through' | 'skip'): number {
+  return peer.log?.read((message) => dispatch(peer, handlers, message, false), syncs) ?? 0;
+}
+
+/**
+ * Handles every complete line buffered for one connection; returns the replies to send. Each
+ * socket message goes after what the hook logged before it. When the connection has closed,
+ * requests are dropped (nobody could act on a grant), and the log is read to its end.
+ */
+function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean, socketPath: string): string {
   let replies = '';
   let newline = peer.buffered.indexOf('\n');
   while (newline !== -1) {
@@ -52,23 +85,15 @@ function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean): strin
     if (message.type === 'hello') {
       if (message.v !== PROTOCOL_VERSION) { peer.socket.destroy(); return ''; }
       peer.pid = message.pid;
+      peer.log = new CallLogReader(socketPath, message.log);
       handlers.hello(peer.connection, message);
-    } else if (message.type === 'start') {
-      // Handled even when the connection has closed: the request left.
-      handlers.start(peer.connection, peer.pid, message);
-    } else if (message.type === 'returned') {
-      handlers.returned(peer.connection, message.amount);
-    } else if (message.type === 'settle') {
-      handlers.settle(peer.connection, message);
-    } else if (message.type === 'notice') {
-      handlers.notice(peer.pid, message);
-    } else if (message.type === 'tool-run' || message.type === 'dead-letter') {
-      handlers.report(peer.connection, message);
-    } else if (!closed || message.type === 'checkpoint') {
-      const reply = handlers.request(peer.connection, peer.pid, message);
-      if (reply) replies += `${JSON.stringify(reply)}\n`;
+      continue;
     }
+    if (message.type === 'log') peer.log?.open();
+    readLog(peer, handlers, 'through');
+    replies += dispatch(peer, handlers, message, closed);
   }
+  if (closed) readLog(peer, handlers, 'skip');
   return replies;
 }
 
@@ -86,6 +111,8 @@ export class IpcServer {
   private outbox = new Map<number, string>();
   private inBatch = false;
   private commitTimer: NodeJS.Timeout | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private pollDue = 0;
   /** What to do with the hooks' messages; null until open(): connections wait, unread. */
   private handlers: HookHandlers | null = null;
   private held: net.Socket[] = [];
@@ -127,7 +154,7 @@ export class IpcServer {
   private attach(socket: net.Socket, handlers: HookHandlers): void {
     const connection = this.nextConnection++;
     socket.setEncoding('utf8');
-    const peer: Peer = { connection, socket, pid: 0, buffered: '' };
+    const peer: Peer = { connection, socket, pid: 0, buffered: '', log: null };
     this.peers.set(connection, peer);
     socket.on('data', (chunk: string) => {
       peer.buffered += chunk;
@@ -141,8 +168,10 @@ export class IpcServer {
     });
     socket.on('error', () => { /* a process that dies mid-write; 'close' follows */ });
     socket.on('close', () => {
-      // Its last reports may still be waiting for this turn's flush: handle them before it counts as gone.
-      if (this.ready.delete(peer)) this.batch(handlers, () => handleLines(peer, handlers, true));
+      // Its last reports may still be waiting for this turn's flush, or in its log: handle them before it counts as gone.
+      this.ready.delete(peer);
+      this.batch(handlers, () => handleLines(peer, handlers, true, this.socketPath));
+      peer.log?.close();
       this.sockets.delete(socket);
       this.peers.delete(connection);
       this.batch(handlers, () => handlers.closed(connection));
@@ -161,12 +190,37 @@ export class IpcServer {
     this.flushScheduled = false;
     const peers = [...this.ready];
     this.ready.clear();
-    const replies = this.batch(handlers, () => peers.map((peer) => handleLines(peer, handlers, false)));
+    const replies = this.batch(handlers, () => peers.map((peer) => handleLines(peer, handlers, false, this.socketPath)));
+    this.pollSoon(POLL_MS);
     if (!replies?.some(Boolean) && this.outbox.size === 0) { this.commitSoon(); return; }
     // Nothing is answered unless it was recorded.
     if (!this.commit()) return;
     replies?.forEach((reply, i) => { if (reply) peers[i]?.socket.write(reply); });
     this.sendOutbox();
+  }
+
+  /** Reads the call logs in `ms` (unless a read is due sooner). */
+  private pollSoon(ms: number): void {
+    if (this.pollTimer && this.pollDue <= Date.now() + ms) return;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollDue = Date.now() + ms;
+    this.pollTimer = setTimeout(() => this.poll(ms), ms);
+    // wflo waits for the script, not for its logs.
+    this.pollTimer.unref();
+  }
+
+  /** Reads every call log as far as it goes before a socket message not yet handled; polls sooner while calls come. */
+  private poll(lastMs: number): void {
+    this.pollTimer = null;
+    const handlers = this.handlers;
+    if (!handlers || this.peers.size === 0) return;
+    const read = this.batch(handlers, () => {
+      let n = 0;
+      for (const peer of this.peers.values()) n += readLog(peer, handlers, 'stop');
+      return n;
+    }) ?? 0;
+    if (read > 0) { this.sendOutbox(); this.commitSoon(); }
+    this.pollSoon(read > 0 ? POLL_MS : Math.min(POLL_IDLE_MS, lastMs * 2));
   }
 
   /** Commits within GROUP_COMMIT_MS. */
@@ -236,6 +290,7 @@ export class IpcServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     fs.rmSync(this.socketPath, { force: true });

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { isProcessAlive } from '../store/process-alive.js';
 
-/** Socket files are `wflo-<pid>-<run id>.sock`: the pid says whose it is. */
-const SOCKET = /^wflo-(\d+)-[\w-]+\.sock$/;
+/** Socket files are `wflo-<pid>-<run id>.sock`, and call logs that name plus `.<nonce>.<part>.log`: the pid says whose they are. */
+const SOCKET = /^wflo-(\d+)-[\w-]+\.sock(\.[a-z0-9]+\.\d+\.log)?$/;
 
 /** The user's own socket directory (0700: no other user can connect to a run's supervisor). */
 function socketDir(base: string): string {
@@ -17,7 +17,7 @@ function socketDir(base: string): string {
   return dir;
 }
 
-/** Removes the sockets a killed wflo left behind (its pid is gone). */
+/** Removes the sockets and call logs a killed wflo left behind (its pid is gone). */
 function sweepStale(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const pid = SOCKET.exec(name)?.[1];

@@ -1,0 +1,59 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { callLogPath } from '../protocol/messages.js';
+
+/** A part is closed and the log goes on in a new one past this size: wflo removes parts it has read. */
+const PART_BYTES = 8 * 1024 * 1024;
+
+/**
+ * This process's call log: the messages that need no answer (a call's start and settle, reports)
+ * appended to a file with one synchronous write each. A write to the page cache wakes no other
+ * process (a socket write wakes wflo, which on 2 cores costs more than the call's own work), and
+ * what is written survives this process being killed the next instant. wflo reads the log on its
+ * own time, and before any socket message of this process (see `sync`).
+ */
+export class CallLog {
+  /** Names the log's files; given to wflo in the hello. */
+  readonly nonce = crypto.randomBytes(8).toString('hex');
+  private fd: number | null = null;
+  private part = 0;
+  private written = 0;
+
+  constructor(private readonly socketPath: string, private readonly onOpened: () => void) {}
+
+  /** Appends one message; false when the log cannot be written (the caller then fails closed). */
+  append(message: object): boolean {
+    return this.write(`${JSON.stringify(message)}\n`);
+  }
+
+  /** Marks where the next socket message goes in the order of this process's messages. */
+  sync(): boolean {
+    return this.write('{"type":"sync"}\n');
+  }
+
+  private write(line: string): boolean {
+    try {
+      if (this.fd === null) this.open();
+      else if (this.written >= PART_BYTES) this.rotate();
+      this.written += fs.writeSync(this.fd!, line);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private open(): void {
+    this.fd = fs.openSync(callLogPath(this.socketPath, this.nonce, this.part), 'a', 0o600);
+    this.written = 0;
+    if (this.part === 0) this.onOpened();
+  }
+
+  private rotate(): void {
+    const old = this.fd!;
+    this.part++;
+    // The next part exists before the old one says so: wflo finds it when it reads `next`.
+    this.open();
+    fs.writeSync(old, '{"type":"next"}\n');
+    fs.closeSync(old);
+  }
+}
