@@ -14,8 +14,8 @@ import { startFakeProvider } from '../dist/simulator/server.js';
 import { buildBaseline, int, median, percentile, round, runNode, table, verdict } from './lib.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** main before leasing: every call asked the supervisor, which committed it before answering. */
-const BASELINE = '345daa9';
+/** The wflo to compare with (`BENCH_BASELINE`): by default main before the call logs (calls started from a lease went by socket). */
+const BASELINE = process.env.BENCH_BASELINE ?? '20e2443';
 const LATENCY_AGENT = path.join(ROOT, 'bench', 'agents', 'latency.mjs');
 const THROUGHPUT_AGENT = path.join(ROOT, 'bench', 'agents', 'throughput.mjs');
 const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.json');
@@ -23,7 +23,7 @@ const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.json');
 // Many short latency rounds per mode: a round's figure depends on how the OS places the agent,
 // wflo and the provider on the cores (on 2 cores, agent and wflo sharing one costs ~0.3 ms a call).
 // An even count, so each mode goes first equally often.
-const ROUNDS = 10;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const LATENCY = { calls: 150, streams: 100, warmup: 20 };
 const BURST = { children: 4, callsPerChild: 2500, concurrency: 16 };
 const TARGET = { addedMs: 0.2, addedPct: 15, ttfcMs: 0.2, throughputShare: 0.9, supervisorUs: 50 };

@@ -19,7 +19,11 @@ export class CallLog {
   private part = 0;
   private written = 0;
 
-  constructor(private readonly socketPath: string, private readonly onOpened: () => void) {}
+  /**
+   * @param onOpened called once, when the log's first part is created (the hook then tells wflo).
+   * @param partBytes size past which a new part is begun (@default 8 MiB).
+   */
+  constructor(private readonly socketPath: string, private readonly onOpened: () => void, private readonly partBytes = PART_BYTES) {}
 
   /** Appends one message; false when the log cannot be written (the caller then fails closed). */
   append(message: object): boolean {
@@ -34,7 +38,7 @@ export class CallLog {
   private write(line: string): boolean {
     try {
       if (this.fd === null) this.open();
-      else if (this.written >= PART_BYTES) this.rotate();
+      else if (this.written >= this.partBytes) this.rotate();
       this.written += fs.writeSync(this.fd!, line);
       return true;
     } catch {

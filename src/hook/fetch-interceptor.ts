@@ -181,7 +181,6 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     const granted = await grantOf(request, key, of, signal);
     if (granted.kind === 'answer') return granted;
     const { callId, maxOutputTokens } = granted;
-    connection.lease.opened();
     const started = performance.now();
     // A granted call the process never sends (it exits first) costs nothing: see SendTracker.
     sends.track(callId, () => connection.settle({
@@ -201,7 +200,6 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       const code = errorCode(err) ?? null;
       const notSent = NOT_SENT.has(code ?? '') || sends.neverSent(callId);
       sends.release(callId);
-      connection.lease.closed();
       connection.settle({
         callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
         error: err instanceof Error ? err.message : String(err), journal: null, context: [], errorCode: code, toolCalls: [],
@@ -210,7 +208,6 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     }
     const tapped = await tapResponse(request, response, journal, (result) => {
       sends.release(callId);
-      connection.lease.closed();
       if (guards && result.toolCalls) connection.lease.answered(of.agent, result.toolCalls);
       connection.settle({
         callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,

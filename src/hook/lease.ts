@@ -25,8 +25,6 @@ export class Lease {
   /** A call of this process failed the way circuits count: ask until the supervisor has seen it. */
   private stumbled = false;
   private nextLid = 1;
-  /** Calls of this process between their grant and their settle. */
-  private busy = 0;
   /** By agent: fingerprints of its latest requests and tool calls. A repeat may be a loop, which the supervisor must see first. */
   private readonly recent = new Map<string, string[]>();
   /** Agents whose last response asked again for a tool call they had asked for lately. */
@@ -60,16 +58,6 @@ export class Lease {
     this.stumbled = false;
   }
 
-  /** A call was granted (either way) and is on its way. */
-  opened(): void {
-    this.busy++;
-  }
-
-  /** A call settled. */
-  closed(): void {
-    this.busy = Math.max(0, this.busy - 1);
-  }
-
   /** A response's tool calls: one asked for lately again makes the agent's next call one to ask for. */
   answered(agent: string | null, tools: readonly AskedTool[]): void {
     for (const tool of tools) if (this.remember(agent, fingerprintToolCall(tool.name, tool.args))) this.repeating.add(agent ?? '');
@@ -93,9 +81,8 @@ export class Lease {
    */
   take(request: LlmRequest, agent: string | null, fingerprint = ''): LocalGrant | null {
     if (fingerprint !== '' && (this.remember(agent, fingerprint) || this.repeating.delete(agent ?? ''))) return null;
-    // Calls that overlap are asked for: answered in batches, a burst keeps more of the machine's
-    // throughput than with a start message per call waking wflo beside the provider (measured).
-    if (this.busy > 0 || this.paused || this.stumbled || request.unbounded !== null || request.refs.length > 0) return null;
+    // Calls that overlap are granted here too: their starts go to the call log, which wakes nobody.
+    if (this.paused || this.stumbled || request.unbounded !== null || request.refs.length > 0) return null;
     if (agent !== null && this.central.has(agent)) return null;
     const rates = this.rates.get(`${request.provider}\u0000${request.model}`);
     if (!rates) return null;
