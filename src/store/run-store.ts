@@ -48,6 +48,7 @@ function toRun(row: RunRow): RunRecord {
 export class RunStore {
   private readonly insertCallStmt: Database.Statement;
   private readonly settleCallStmt: Database.Statement;
+  private readonly insertSettledStmt: Database.Statement;
   private readonly rememberContextStmt: Database.Statement;
   private contextStmt: Database.Statement | undefined;
   /** Built once: better-sqlite3 makes a new wrapper per db.transaction() call. Nested in a transaction, it is a savepoint. */
@@ -58,6 +59,11 @@ export class RunStore {
     this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
       (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq, output_cap, waited_ms, agent, retry_of, try_number)
       VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error, @attempt, @afterCheckpointSeq, @outputCap, @waitedMs, @agent, @retryOf, @tryNumber)`);
+    this.insertSettledStmt = db.prepare(`INSERT INTO llm_calls
+      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq,
+       output_cap, waited_ms, agent, retry_of, try_number, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+       http_status, latency_ms, response_model, ended_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.rememberContextStmt = db.prepare('INSERT OR REPLACE INTO response_context (run_id, ref, tokens) VALUES (?, ?, ?)');
     this.settleCallStmt = db.prepare(`UPDATE llm_calls SET status = @status, estimated = @estimated,
       input_tokens = @inputTokens, cached_input_tokens = @cachedInputTokens, cache_write_tokens = @cacheWriteTokens,
@@ -136,6 +142,15 @@ export class RunStore {
     this.insertCallStmt.run({
       ...call, stream: call.stream ? 1 : 0, priced: call.priced ? 1 : 0, costNano: inFlight ? call.reservedNano : 0, estimated: inFlight ? 1 : 0,
     });
+  }
+
+  /** Records a call that was started and has settled since: one row written once, as insertCall then settleCall would leave it. */
+  insertSettledCall(call: NewCall, s: CallSettlement): void {
+    const u = s.usage;
+    this.insertSettledStmt.run(call.runId, call.seq, call.pid, call.provider, call.model, call.endpoint, call.stream ? 1 : 0, s.status, call.priced ? 1 : 0,
+      call.reservedNano, s.costNano, s.estimated ? 1 : 0, call.startedAt, s.error, call.attempt, call.afterCheckpointSeq, call.outputCap, call.waitedMs,
+      call.agent, call.retryOf, call.tryNumber, u?.inputTokens ?? 0, u?.cachedInputTokens ?? 0, u?.cacheWriteTokens ?? 0, u?.outputTokens ?? 0,
+      u?.reasoningTokens ?? 0, s.httpStatus, s.latencyMs, s.responseModel, s.endedAt);
   }
 
   settleCall(runId: string, seq: number, s: CallSettlement): void {

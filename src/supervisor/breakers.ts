@@ -78,7 +78,7 @@ export class Breakers {
   /** True when every circuit is closed with no failure since its last success (burn-rate breakers' agents are always asked for). */
   calm(): boolean {
     for (const entry of this.entries.values()) {
-      if (entry.breaker instanceof CircuitBreaker && (entry.breaker.failureStreak > 0 || entry.breaker.gateState().state !== 'closed')) return false;
+      if (entry.breaker instanceof CircuitBreaker && (entry.breaker.failureStreak > 0 || entry.breaker.state !== 'closed')) return false;
     }
     return true;
   }

@@ -8,6 +8,7 @@ import type { DeadLetterMessage, DenyCode, DenyDetails, ReserveMessage, SettleMe
 import type { CallGuards, GuardTicket } from './call-guards.js';
 import type { JournalStore } from '../store/journal-store.js';
 import type { RunStore } from '../store/run-store.js';
+import type { NewCall } from '../store/types.js';
 import { requestedOutput } from '../pricing/output-ceiling.js';
 import { demandOf, type FitPolicy } from './call-demand.js';
 import type { EventSink } from './events.js';
@@ -95,6 +96,11 @@ export class CallAccountant {
   private readonly desk: LeaseDesk;
   /** Calls granted from a lease, by connection and the hook's number: their seq. */
   private readonly localIds = new LocalIds();
+  /**
+   * Calls started from a lease in this batch, not written yet: one that settles in the same batch
+   * is written once, settled. The rest are written at the end of the batch (flushStarts), before it commits.
+   */
+  private readonly unwritten = new Map<number, NewCall>();
 
   constructor(private readonly o: AccountantOptions) {
     this.nextSeq = o.firstSeq;
@@ -219,7 +225,14 @@ export class CallAccountant {
     }
     this.o.ledger.adopt(call.seq, held, connection);
     this.inFlight.set(call.seq, call);
-    this.record(call, 'in_flight', held, null, null);
+    this.unwritten.set(call.seq, this.row(call, 'in_flight', held, null, null));
+  }
+
+  /** At the end of each batch: the calls started in it that are still in flight are written. */
+  flushStarts(): void {
+    if (this.unwritten.size === 0) return;
+    for (const row of this.unwritten.values()) this.o.store.insertCall(row);
+    this.unwritten.clear();
   }
 
   /** What a hook had not used of its lease, given back. */
@@ -344,11 +357,12 @@ export class CallAccountant {
     journal: { contentType: string; body: string; requestKey: string } | null = null): void {
     const { ledger, store, runId } = this.o;
     const endedAt = this.o.clock();
+    const unwritten = this.unwritten.get(call.seq);
+    this.unwritten.delete(call.seq);
     store.transaction(() => {
-      store.settleCall(runId, call.seq, {
-        status, estimated: status === 'estimated', usage: status === 'ok' ? usage : null, costNano: cost,
-        httpStatus, latencyMs, responseModel, error, endedAt,
-      });
+      const settlement = { status, estimated: status === 'estimated', usage: status === 'ok' ? usage : null, costNano: cost, httpStatus, latencyMs, responseModel, error, endedAt };
+      if (unwritten) store.insertSettledCall(unwritten, settlement);
+      else store.settleCall(runId, call.seq, settlement);
       if (journal) {
         this.o.journal?.add(runId, { callSeq: call.seq, requestKey: journal.requestKey, httpStatus: httpStatus ?? 200,
           contentType: journal.contentType, body: journal.body }, call.afterCheckpointSeq, this.o.attempt, endedAt);
@@ -363,12 +377,15 @@ export class CallAccountant {
   }
 
   private record(call: Call, status: 'in_flight' | 'denied' | 'replayed', reserved: Nano, outputCap: number | null, waitedMs: number | null, error: string | null = null): void {
-    const { store, runId } = this.o;
+    this.o.store.insertCall(this.row(call, status, reserved, outputCap, waitedMs, error));
+  }
+
+  private row(call: Call, status: 'in_flight' | 'denied' | 'replayed', reserved: Nano, outputCap: number | null, waitedMs: number | null, error: string | null = null): NewCall {
     const r = call.request;
-    store.insertCall({
-      runId, seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
+    return {
+      runId: this.o.runId, seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
       status, priced: call.rates !== undefined, reservedNano: reserved, startedAt: this.o.clock(), error, attempt: this.o.attempt,
       afterCheckpointSeq: call.afterCheckpointSeq, outputCap, waitedMs, agent: r.agent, retryOf: r.retryOf, tryNumber: r.tryNumber,
-    });
+    };
   }
 }

@@ -164,7 +164,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
     notice: (pid, m) => { if (notices.first(m.kind)) reporter.event({ type: 'warning', message: `process ${pid}: ${m.message}` }); },
     closed: (connection) => accountant.abandonConnection(connection),
     // Leases are reviewed once per batch, on what the whole batch changed.
-    batch: (work) => store.grouped(() => { const done = work(); accountant.reviewLeases(); return done; }),
+    batch: (work) => store.grouped(() => { const done = work(); accountant.flushStarts(); accountant.reviewLeases(); return done; }),
     commit: () => store.commit(),
     failed: (error) => stop('failed', `cannot record to the database ${o.dbPath}: ${error.message}`, EXIT.internal, 'SIGTERM'),
   };

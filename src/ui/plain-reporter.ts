@@ -10,10 +10,21 @@ export class PlainReporter implements Reporter {
   /** Fitting is explained once; each call's own line then shows its limit. */
   private fittedShown = false;
 
+  /** Lines of this turn of the event loop, written together: one write per batch of calls, not one per call. */
+  private pending = '';
+
   constructor(private readonly err: NodeJS.WritableStream) {}
 
   private line(text: string): void {
-    this.err.write(`wflo: ${text}\n`);
+    if (this.pending === '') setImmediate(() => this.flush());
+    this.pending += `wflo: ${text}\n`;
+  }
+
+  private flush(): void {
+    if (this.pending === '') return;
+    const lines = this.pending;
+    this.pending = '';
+    this.err.write(lines);
   }
 
   start(info: RunInfo): void {
@@ -41,5 +52,6 @@ export class PlainReporter implements Reporter {
     if (s.status === 'failed' && s.stopMessage) this.line(s.stopMessage);
     if (this.checkpoints > 0) this.line(`  ${this.checkpoints} checkpoint${this.checkpoints === 1 ? '' : 's'} saved (wflo checkpoints ${s.runId})`);
     this.line(summaryLine(s));
+    this.flush();
   }
 }
