@@ -4,8 +4,8 @@ import zlib from 'node:zlib';
 export type BodyEncoding = 'gzip' | 'deflate' | 'br' | null;
 
 /** The coding named by a content-encoding header; undefined when wflo cannot read it (unknown or stacked codings). */
-export function bodyEncoding(headers: Headers): BodyEncoding | undefined {
-  const value = headers.get('content-encoding')?.trim().toLowerCase();
+export function bodyEncoding(header: string | null): BodyEncoding | undefined {
+  const value = header?.trim().toLowerCase();
   if (!value || value === 'identity') return null;
   if (value === 'gzip' || value === 'x-gzip') return 'gzip';
   if (value === 'deflate' || value === 'br') return value;

@@ -20,10 +20,11 @@ export class CallLog {
   private written = 0;
 
   /**
+   * @param base where the log's files go (callLogBase).
    * @param onOpened called once, when the log's first part is created (the hook then tells wflo).
    * @param partBytes size past which a new part is begun (@default 8 MiB).
    */
-  constructor(private readonly socketPath: string, private readonly onOpened: () => void, private readonly partBytes = PART_BYTES) {}
+  constructor(private readonly base: string, private readonly onOpened: () => void, private readonly partBytes = PART_BYTES) {}
 
   /** Appends one message; false when the log cannot be written (the caller then fails closed). */
   append(message: object): boolean {
@@ -47,7 +48,7 @@ export class CallLog {
   }
 
   private open(): void {
-    this.fd = fs.openSync(callLogPath(this.socketPath, this.nonce, this.part), 'a', 0o600);
+    this.fd = fs.openSync(callLogPath(this.base, this.nonce, this.part), 'a', 0o600);
     this.written = 0;
     if (this.part === 0) this.onOpened();
   }

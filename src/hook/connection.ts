@@ -37,9 +37,9 @@ export class SupervisorConnection {
   /** The supervisor's pid, from the socket's name (`wflo-<pid>-<run>.sock`); 0 when unknown. */
   private readonly supervisorPid: number;
 
-  constructor(socketPath: string, private readonly onSupervisorLost: () => void) {
+  constructor(socketPath: string, logBase: string, private readonly onSupervisorLost: () => void) {
     this.supervisorPid = Number(/wflo-(\d+)-[^/]*\.sock$/.exec(socketPath)?.[1] ?? 0);
-    this.log = new CallLog(socketPath, () => { this.send({ type: 'log' }); });
+    this.log = new CallLog(logBase, () => { this.send({ type: 'log' }); });
     this.socket = net.connect(socketPath);
     this.socket.unref();
     this.socket.setEncoding('utf8');

@@ -13,6 +13,15 @@ const OPENAI_PATHS: ReadonlyArray<[string, Endpoint]> = [
   ['/embeddings', 'embeddings'],
 ];
 
+/** The value of header `name` (lower case) in a fetch's headers, whatever their form, without building a Headers; null when absent. */
+export function headerValue(headers: HeadersInit | undefined, name: string): string | null {
+  if (!headers) return null;
+  if (headers instanceof Headers) return headers.get(name);
+  const pairs = Array.isArray(headers) ? headers : Object.entries(headers);
+  const values = pairs.filter(([key]) => key?.toLowerCase() === name).map(([, value]) => String(value));
+  return values.length === 0 ? null : values.join(', ');
+}
+
 export function headerOf(headers: HeadersInit | undefined, name: string): boolean {
   if (!headers) return false;
   if (headers instanceof Headers) return headers.has(name);

@@ -2,7 +2,7 @@ import type { SupervisorMessage } from '../protocol/messages.js';
 import { DeferredAbort } from './deferred-abort.js';
 import { bodyEncoding, decodeBody, encodeBody, type BodyEncoding } from './body-encoding.js';
 import type { SupervisorConnection } from './connection.js';
-import { detectTarget, headerOf, isUnmeteredBillable, type Target } from './detect.js';
+import { detectTarget, headerOf, headerValue, isUnmeteredBillable, type Target } from './detect.js';
 import { parseAnthropicRequest } from './providers/anthropic.js';
 import { parseOpenAiRequest } from './providers/openai.js';
 import { asObject, type LlmRequest } from './providers/types.js';
@@ -36,7 +36,7 @@ interface ReadBody { text: string; bytes: Uint8Array<ArrayBuffer> | null; conten
 
 /** Reads the body whatever form it came in (string, bytes, Blob, stream, form, Request), compressed or not; undefined when unreadable. */
 async function readBody(input: FetchInput, init: RequestInit | undefined): Promise<ReadBody | undefined> {
-  const encoding = bodyEncoding(new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)));
+  const encoding = bodyEncoding(headerValue(init?.headers ?? (input instanceof Request ? input.headers : undefined), 'content-encoding'));
   if (encoding === undefined) return undefined;
   const read = await readPlainBody(input, init);
   if (!read || encoding === null) return read;
@@ -243,7 +243,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     if (!request) return original(...outgoing(input, init, read, text));
 
     const key = journal ? requestKey(request, text) : null;
-    const fingerprint = guards ? requestFingerprint(request, text) : '';
+    const fingerprint = guards ? requestFingerprint(request, text, key) : '';
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     let first: number | null = null;
     let last: number | null = null;

@@ -3,7 +3,7 @@
  * (NODE_OPTIONS). The only module with import-time effects; it imports nothing heavy.
  */
 import { isMainThread } from 'node:worker_threads';
-import { ENV } from '../protocol/messages.js';
+import { callLogBase, ENV } from '../protocol/messages.js';
 import { CarriedEnv } from './carried-env.js';
 import { keepHookInChildren } from './child-env.js';
 import { SupervisorConnection } from './connection.js';
@@ -49,7 +49,7 @@ function install(): void {
   if (!socketPath || holder[INSTALLED]) return;
   // Told to end before the script's first line: wflo could not record the run.
   if (isMainThread && !waitForGo(process.env)) process.exit(1);
-  const connection = new SupervisorConnection(socketPath, isMainThread ? followSupervisor : () => {});
+  const connection = new SupervisorConnection(socketPath, callLogBase(socketPath, process.env[ENV.logDir]), isMainThread ? followSupervisor : () => {});
   holder[INSTALLED] = { connection };
   const budgeted = process.env[ENV.budgeted] === '1';
   const meter = (original: typeof fetch): typeof fetch => meterFetch(original, connection, process.env[ENV.journal] !== '0', budgeted,

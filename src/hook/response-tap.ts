@@ -2,6 +2,7 @@ import type { SettleOutcome } from '../protocol/messages.js';
 import { anthropicMessageUsage, MessagesStreamTracker } from './providers/anthropic.js';
 import { ChatStreamTracker, openAiUsage, ResponsesStreamTracker, stripNullUsage } from './providers/openai.js';
 import type { LlmRequest, StreamTracker, UsageResult } from './providers/types.js';
+import { serveRead, serveStream } from './served-response.js';
 import { formatSseEvent, parseSseEvent, SseSplitter } from './sse.js';
 
 export interface CallOutcome extends UsageResult {
@@ -25,8 +26,7 @@ function trackerFor(request: LlmRequest): StreamTracker {
   return new ChatStreamTracker(request.usageInjected);
 }
 
-function jsonUsage(request: LlmRequest, text: string): UsageResult {
-  const body: unknown = JSON.parse(text);
+function jsonUsage(request: LlmRequest, body: unknown): UsageResult {
   return request.endpoint === 'messages' ? anthropicMessageUsage(body) : openAiUsage(request.endpoint, body);
 }
 
@@ -157,12 +157,18 @@ function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: 
   }, abortion);
 }
 
-/** The outcome of a plain (JSON) body, read whole. */
-function jsonOutcome(request: LlmRequest, bytes: Buffer, keep: boolean): CallOutcome {
+/** The outcome of a plain (JSON) body, read whole, and the body as parsed (undefined when it is not JSON). */
+function jsonOutcome(request: LlmRequest, bytes: Buffer, keep: boolean): { outcome: CallOutcome; parsed: unknown } {
+  let parsed: unknown;
   try {
-    return finished(jsonUsage(request, bytes.toString('utf8')), null, keep ? bytes : null);
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch {
-    return finished({ usage: null, model: null }, 'the provider answered malformed JSON', null);
+    return { outcome: finished({ usage: null, model: null }, 'the provider answered malformed JSON', null), parsed: undefined };
+  }
+  try {
+    return { outcome: finished(jsonUsage(request, parsed), null, keep ? bytes : null), parsed };
+  } catch {
+    return { outcome: finished({ usage: null, model: null }, 'the provider answered malformed JSON', null), parsed };
   }
 }
 
@@ -182,21 +188,18 @@ export async function tapResponse(request: LlmRequest, response: Response, keep:
     done({ outcome: 'error', usage: null, model: null, error: `HTTP ${response.status}`, delivered: null });
     return response;
   }
-  const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-  let tapped: Response;
+  // The provider's Response is handed on, its body read through wflo (see served-response.ts).
   if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
-    tapped = new Response(streamTap(request, response.body, keep ? [] : null, done, abortion), init);
-  } else {
-    try {
-      const bytes = Buffer.from(await response.arrayBuffer());
-      done(jsonOutcome(request, bytes, keep));
-      tapped = new Response(bytes, init);
-    } catch (err) {
-      // The body broke: the caller meets the same error when it reads it, as it would have.
-      done({ outcome: 'incomplete', usage: null, model: null, error: err instanceof Error ? err.message : String(err), delivered: null });
-      tapped = new Response(failingBody(err), init);
-    }
+    return serveStream(response, streamTap(request, response.body, keep ? [] : null, done, abortion));
   }
-  Object.defineProperty(tapped, 'url', { value: response.url });
-  return tapped;
+  try {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const { outcome, parsed } = jsonOutcome(request, bytes, keep);
+    done(outcome);
+    return serveRead(response, bytes, parsed);
+  } catch (err) {
+    // The body broke: the caller meets the same error when it reads it, as it would have.
+    done({ outcome: 'incomplete', usage: null, model: null, error: err instanceof Error ? err.message : String(err), delivered: null });
+    return serveStream(response, failingBody(err));
+  }
 }

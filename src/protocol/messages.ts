@@ -10,11 +10,17 @@ import type { ModelRates } from '../pricing/rates.js';
 export const PROTOCOL_VERSION = 5;
 
 /**
- * The file of part `part` of a hook's call log: beside the run's socket, in the user's 0700
- * socket directory, named by the nonce the hook gave in its hello.
+ * Where a run's call logs go: in `logDir` (the user's own 0700 directory on tmpfs when there is
+ * one, else the socket's), named for the run's socket. Part `part` of a hook's log adds the
+ * nonce the hook gave in its hello.
  */
-export function callLogPath(socketPath: string, nonce: string, part: number): string {
-  return `${socketPath}.${nonce}.${part}.log`;
+export function callLogBase(socketPath: string, logDir: string | undefined): string {
+  return logDir ? `${logDir}/${socketPath.slice(socketPath.lastIndexOf('/') + 1)}` : socketPath;
+}
+
+/** The file of part `part` of a hook's call log (see callLogBase). */
+export function callLogPath(base: string, nonce: string, part: number): string {
+  return `${base}.${nonce}.${part}.log`;
 }
 
 /** A call log's nonce: what a hello may name (nothing that could point outside the socket directory). */
@@ -23,6 +29,8 @@ export const LOG_NONCE = /^[a-z0-9]{8,32}$/;
 /** Environment variables the supervisor sets for the agent's processes. */
 export const ENV = {
   socket: 'WFLO_SOCKET',
+  /** The directory of the run's call logs (see callLogBase). */
+  logDir: 'WFLO_LOG_DIR',
   runId: 'WFLO_RUN_ID',
   /** "0" when the run keeps no journal of responses (--no-journal). */
   journal: 'WFLO_JOURNAL',

@@ -23,12 +23,12 @@ export class CallLogReader {
   private next = 0;
   private done = false;
 
-  constructor(private readonly socketPath: string, private readonly nonce: string) {}
+  constructor(private readonly base: string, private readonly nonce: string) {}
 
   /** Opens the log once the hook says it exists; false when it cannot be opened (then nothing is read). */
   open(): boolean {
     if (this.fd !== null || this.done) return this.fd !== null;
-    try { this.fd = fs.openSync(callLogPath(this.socketPath, this.nonce, this.part), 'r'); } catch { return false; }
+    try { this.fd = fs.openSync(callLogPath(this.base, this.nonce, this.part), 'r'); } catch { return false; }
     return true;
   }
 
@@ -93,7 +93,7 @@ export class CallLogReader {
     if (this.fd === null) return;
     fs.closeSync(this.fd);
     this.fd = null;
-    if (remove) fs.rmSync(callLogPath(this.socketPath, this.nonce, this.part), { force: true });
+    if (remove) fs.rmSync(callLogPath(this.base, this.nonce, this.part), { force: true });
   }
 
   /** The connection is gone and the log read to its end: its file is removed (a partly written last line is dropped). */

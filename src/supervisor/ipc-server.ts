@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import {
-  PROTOCOL_VERSION, parseHookMessage,
+  PROTOCOL_VERSION, callLogBase, parseHookMessage,
   type HelloMessage, type DeadLetterMessage, type HookMessage, type HookRequest, type NoticeMessage, type SettleMessage, type StartMessage,
   type SupervisorMessage, type ToolRunMessage,
 } from '../protocol/messages.js';
@@ -74,7 +74,7 @@ function readLog(peer: Peer, handlers: HookHandlers, syncs: 'stop' | 'through' |
  * socket message goes after what the hook logged before it. When the connection has closed,
  * requests are dropped (nobody could act on a grant), and the log is read to its end.
  */
-function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean, socketPath: string): string {
+function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean, logBase: string): string {
   let replies = '';
   let newline = peer.buffered.indexOf('\n');
   while (newline !== -1) {
@@ -85,7 +85,7 @@ function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean, socket
     if (message.type === 'hello') {
       if (message.v !== PROTOCOL_VERSION) { peer.socket.destroy(); return ''; }
       peer.pid = message.pid;
-      peer.log = new CallLogReader(socketPath, message.log);
+      peer.log = new CallLogReader(logBase, message.log);
       handlers.hello(peer.connection, message);
       continue;
     }
@@ -117,15 +117,19 @@ export class IpcServer {
   private handlers: HookHandlers | null = null;
   private held: net.Socket[] = [];
 
-  private constructor(readonly socketPath: string) {
+  /** Where the hooks' call logs are (callLogBase). */
+  readonly logBase: string;
+
+  private constructor(readonly socketPath: string, readonly logDir: string | undefined) {
+    this.logBase = callLogBase(socketPath, logDir);
     // Paused until read: hooks may connect (and write) before the supervisor is ready to answer.
     this.server = net.createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
   }
 
-  /** Listens; connections are accepted but not read until open(). */
-  static async listen(socketPath: string): Promise<IpcServer> {
+  /** Listens; connections are accepted but not read until open(). The hooks' call logs go in `logDir` (@default beside the socket). */
+  static async listen(socketPath: string, logDir?: string): Promise<IpcServer> {
     fs.rmSync(socketPath, { force: true });
-    const ipc = new IpcServer(socketPath);
+    const ipc = new IpcServer(socketPath, logDir);
     await new Promise<void>((resolve, reject) => {
       ipc.server.once('error', reject);
       ipc.server.listen(socketPath, () => resolve());
@@ -170,7 +174,7 @@ export class IpcServer {
     socket.on('close', () => {
       // Its last reports may still be waiting for this turn's flush, or in its log: handle them before it counts as gone.
       this.ready.delete(peer);
-      this.batch(handlers, () => handleLines(peer, handlers, true, this.socketPath));
+      this.batch(handlers, () => handleLines(peer, handlers, true, this.logBase));
       peer.log?.close();
       this.sockets.delete(socket);
       this.peers.delete(connection);
@@ -190,7 +194,7 @@ export class IpcServer {
     this.flushScheduled = false;
     const peers = [...this.ready];
     this.ready.clear();
-    const replies = this.batch(handlers, () => peers.map((peer) => handleLines(peer, handlers, false, this.socketPath)));
+    const replies = this.batch(handlers, () => peers.map((peer) => handleLines(peer, handlers, false, this.logBase)));
     this.pollSoon(POLL_MS);
     if (!replies?.some(Boolean) && this.outbox.size === 0) { this.commitSoon(); return; }
     // Nothing is answered unless it was recorded.

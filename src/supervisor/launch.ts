@@ -4,7 +4,7 @@ import type { FakeProvider } from '../simulator/server.js';
 import { IpcServer } from './ipc-server.js';
 import { scriptEnv } from './script-env.js';
 import { startScript, type ScriptProcess } from './script-process.js';
-import { socketPathFor } from './socket-dir.js';
+import { logDirFor, socketPathFor } from './socket-dir.js';
 
 /** What a run starts before its store is opened: the socket, the simulator when asked for, the held script. */
 export interface Launch {
@@ -18,7 +18,7 @@ export interface Launch {
 
 async function listen(runId: string): Promise<IpcServer> {
   try {
-    return await IpcServer.listen(socketPathFor(runId));
+    return await IpcServer.listen(socketPathFor(runId), logDirFor());
   } catch (err) {
     throw new WfloError('WFLO_IPC', `run ${runId} cannot listen for the script's processes: ${err instanceof Error ? err.message : String(err)}`, EXIT.internal, { cause: err });
   }
@@ -38,7 +38,7 @@ export async function launchRun(o: ResolvedRunOptions, runId: string, env: NodeJ
     const script = startScript({
       nodePath: o.nodePath, script: o.script, args: o.scriptArgs, cwd: o.cwd, pipeOutput,
       env: scriptEnv({
-        base: env, socketPath: ipc.socketPath, runId, typescript: o.typescript, simulated: simulator, journal: o.journal,
+        base: env, socketPath: ipc.socketPath, logDir: ipc.logDir, runId, typescript: o.typescript, simulated: simulator, journal: o.journal,
         budgeted: o.budgetNano !== null || o.guards.agents.size > 0, retry: o.guards.retry, guards: o.guards.enabled,
       }),
     });

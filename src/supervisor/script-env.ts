@@ -14,6 +14,8 @@ function quoted(value: string): string {
 export interface ScriptEnvOptions {
   base: NodeJS.ProcessEnv;
   socketPath: string;
+  /** Where the hooks write their call logs; undefined: beside the socket. */
+  logDir: string | undefined;
   runId: string;
   typescript: boolean;
   journal: boolean;
@@ -39,6 +41,7 @@ export function scriptEnv(o: ScriptEnvOptions): NodeJS.ProcessEnv {
     NODE_OPTIONS: [existing, ...options].filter(Boolean).join(' '),
     [ENV.socket]: o.socketPath,
     [ENV.runId]: o.runId,
+    ...(o.logDir ? { [ENV.logDir]: o.logDir } : {}),
     [ENV.journal]: o.journal ? '1' : '0',
     [ENV.budgeted]: o.budgeted ? '1' : '0',
     [ENV.retry]: JSON.stringify(o.retry),

@@ -25,6 +25,24 @@ function sweepStale(dir: string): void {
   }
 }
 
+/** tmpfs: a call log written there costs a copy to memory, never a disk write (nor the kernel throttling one). */
+const SHM = '/dev/shm';
+
+/**
+ * Where this run's call logs go: the user's own 0700 directory on tmpfs (/dev/shm) when there is
+ * one, after sweeping the logs of dead wflo processes; undefined (beside the socket) otherwise.
+ */
+export function logDirFor(): string | undefined {
+  try {
+    if (!fs.statSync(SHM).isDirectory()) return undefined;
+    const dir = socketDir(SHM);
+    sweepStale(dir);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Where this run's supervisor listens, in the user's socket directory, after sweeping the
  * sockets of dead wflo processes. Unix socket paths are cut at 107 bytes: under a long TMPDIR, /tmp.

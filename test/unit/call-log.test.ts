@@ -11,6 +11,7 @@ import { CallLogReader } from '../../src/supervisor/call-log-reader.js';
 const dirs: string[] = [];
 afterEach(() => { for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true }); });
 
+/** A log base as callLogBase makes it: a run's socket name in a private directory. */
 function socketPath(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wflo-log-'));
   dirs.push(dir);
