@@ -54,9 +54,12 @@ export const getTimeline: ApiHandler = ({ params, query }, { db }) => {
   for (const r of reader.resumes(runId)) add(mark(r.at, 'resume', `attempt ${r.attempt} (resumed)`));
   if (run.endedAt !== null) add(mark(run.endedAt, 'stop', `${shownStatus(run)}${run.exitCode === null ? '' : `, exit ${run.exitCode}`}${run.error ? `: ${run.error}` : ''}`));
   markers.sort((a, b) => a.at - b.at);
+  const curve = spendCurve(steps, points - 1);
+  // The curve starts at the run's start at $0, so the chart shows the time before the first call landed.
+  if ((curve[0]?.[0] ?? Number.POSITIVE_INFINITY) > run.startedAt) curve.unshift([run.startedAt, 0]);
   const body: TimelineJson = {
     runId, budgetUsd: run.budgetNano === null ? null : nanoToUsd(run.budgetNano), spentUsd: nanoToUsd(run.spentNano),
-    startedAt: run.startedAt, endedAt: run.endedAt, calls: steps.length, points: [[run.startedAt, 0] as [number, number], ...spendCurve(steps, points - 1)].filter((p, i, all) => i > 0 || (all[1]?.[0] ?? Infinity) > p[0]), markers, markerCounts: counts,
+    startedAt: run.startedAt, endedAt: run.endedAt, calls: steps.length, points: curve, markers, markerCounts: counts,
   };
   return { body };
 };
