@@ -75,12 +75,14 @@ export async function uiCommand(flags: UiFlags, ctx: CliContext): Promise<number
     db.close();
     throw listenError(err, host, port);
   }
+  // Listening for the stop before the URL is out: whoever reads the URL may stop it at once.
+  const stopped = new Promise<void>((resolve) => {
+    const off = ctx.onSignal(() => { off(); resolve(); });
+  });
   if (!loopback) ctx.stderr.write(`wflo ui: warning: listening on ${host}, not only this machine: anyone who can reach it can read every run, call and checkpoint state in ${file}\n`);
   ctx.stdout.write(`wflo ui: ${server.url}  (store ${file}; read-only; Ctrl-C stops)\n`);
   if (flags.open) openBrowser(server.url);
-  await new Promise<void>((resolve) => {
-    const off = ctx.onSignal(() => { off(); resolve(); });
-  });
+  await stopped;
   await server.close();
   db.close();
   return 0;
