@@ -51,17 +51,10 @@ function Timeline({ runId }: { runId: string }): ReactNode {
   );
 }
 
-/** One run: outcome, spend over time with its marks, spend by model and agent, the calls, the tools. */
-export function RunPage({ runId }: { runId: string }): ReactNode {
-  const { data: run, error, loading } = useApi<RunDetailJson>(`/api/runs/${encodeURIComponent(runId)}`);
-  const now = useNow(run?.status === 'running');
-  if (!run) return <section><h1 className="mono">{runId}</h1><Notice error={error} loading={loading} /></section>;
-  const modelItems = run.byModel.map((m) => ({ label: `${m.provider}/${m.model}`, costUsd: m.costUsd, calls: m.calls,
-    note: `${count(m.inputTokens)} in (${count(m.cachedInputTokens)} cached) / ${count(m.outputTokens)} out${m.estimatedCalls ? ` · ${m.estimatedCalls} estimated` : ''}` }));
-  const agentItems = run.byAgent.map((a) => ({ label: a.agent, costUsd: a.costUsd, calls: a.calls, budgetUsd: a.budgetUsd }));
+/** The run's outcome: status, script, why it stopped, the figures. */
+function RunHead({ run, now }: { run: RunDetailJson; now: number }): ReactNode {
   return (
-    <section>
-      <p className="crumbs"><Link to="/">Runs</Link> / <span className="mono">{run.runId}</span></p>
+    <>
       <div className="run-head">
         <h1 className="mono">{run.runId}</h1>
         <StatusBadge status={run.status} />
@@ -82,18 +75,25 @@ export function RunPage({ runId }: { runId: string }): ReactNode {
         <Stat label="dead letters" value={count(run.deadLetters)} />
         <Stat label="checkpoints" value={<Link to={`/runs/${encodeURIComponent(run.runId)}/checkpoints`}>{run.headCheckpoint ? 'view' : 'none'}</Link>} hint={run.headCheckpoint ? `head ${run.headCheckpoint}` : undefined} />
       </div>
+    </>
+  );
+}
 
-      <h2>Spend over time</h2>
-      <Timeline runId={run.runId} />
+function Breakdowns({ run }: { run: RunDetailJson }): ReactNode {
+  const modelItems = run.byModel.map((m) => ({ label: `${m.provider}/${m.model}`, costUsd: m.costUsd, calls: m.calls,
+    note: `${count(m.inputTokens)} in (${count(m.cachedInputTokens)} cached) / ${count(m.outputTokens)} out${m.estimatedCalls ? ` · ${m.estimatedCalls} estimated` : ''}` }));
+  const agentItems = run.byAgent.map((a) => ({ label: a.agent, costUsd: a.costUsd, calls: a.calls, budgetUsd: a.budgetUsd }));
+  return (
+    <div className="two">
+      <div><h2>By model</h2><Bars items={modelItems} empty="no billed calls" /></div>
+      <div><h2>By agent</h2><Bars items={agentItems} empty="no billed calls" /></div>
+    </div>
+  );
+}
 
-      <div className="two">
-        <div><h2>By model</h2><Bars items={modelItems} empty="no billed calls" /></div>
-        <div><h2>By agent</h2><Bars items={agentItems} empty="no billed calls" /></div>
-      </div>
-
-      <h2>Calls</h2>
-      <CallsTable runId={run.runId} />
-
+function Tools({ run }: { run: RunDetailJson }): ReactNode {
+  return (
+    <>
       <h2>Tools</h2>
       {run.tools.length === 0 ? <p className="muted">no tool calls recorded</p> : (
         <table className="table" data-testid="tools-table">
@@ -112,6 +112,29 @@ export function RunPage({ runId }: { runId: string }): ReactNode {
       )}
       {run.deadLetters > 0 ? <p><Link to={`/dlq?run=${encodeURIComponent(run.runId)}`}>{run.deadLetters} call{run.deadLetters === 1 ? '' : 's'} given up on after retries</Link></p> : null}
       <p className="muted small">spent {usd(run.spentUsd)} · started {dateTime(run.startedAt)}{run.endedAt ? ` · ended ${dateTime(run.endedAt)}` : ''}</p>
+    </>
+  );
+}
+
+/**
+ * One run: outcome, spend over time with its marks, spend by model and agent, the calls, the
+ * tools. The chart and the calls are requested beside the run's summary, not after it, and keep
+ * their place in the tree, so a live refresh of the summary does not reload them.
+ */
+export function RunPage({ runId }: { runId: string }): ReactNode {
+  const { data: run, error, loading } = useApi<RunDetailJson>(`/api/runs/${encodeURIComponent(runId)}`);
+  const now = useNow(run?.status === 'running');
+  if (error && !run) return <section><h1 className="mono">{runId}</h1><Notice error={error} loading={false} /></section>;
+  return (
+    <section>
+      <p className="crumbs"><Link to="/">Runs</Link> / <span className="mono">{runId}</span></p>
+      {run ? <RunHead run={run} now={now} /> : <><h1 className="mono">{runId}</h1><Notice error={undefined} loading={loading} /></>}
+      <h2>Spend over time</h2>
+      <Timeline runId={runId} />
+      {run ? <Breakdowns run={run} /> : null}
+      <h2>Calls</h2>
+      <CallsTable runId={runId} />
+      {run ? <Tools run={run} /> : null}
     </section>
   );
 }
