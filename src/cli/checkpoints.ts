@@ -1,18 +1,15 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
-import { formatUsd, nanoToUsd } from '../ledger/money.js';
-import { CheckpointStore, type CheckpointRecord } from '../store/checkpoint-store.js';
+import { formatUsd } from '../ledger/money.js';
+import { checkpointJson, checkpointStatus } from '../json/checkpoint-json.js';
+import { CheckpointStore } from '../store/checkpoint-store.js';
 import { RunStore } from '../store/run-store.js';
 import { asStoreError } from '../store/store-failure.js';
 import type { CliContext } from './context.js';
 import { openExistingStore, unknownRun } from './run-lookup.js';
 
 export interface CheckpointsFlags { json?: boolean; db?: string }
-
-function statusOf(c: CheckpointRecord, head: string | null): string {
-  return c.superseded ? 'superseded' : c.id === head ? 'head' : 'active';
-}
 
 function sizeText(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -26,16 +23,13 @@ export function checkpointsCommand(runId: string, flags: CheckpointsFlags, ctx: 
     if (!run) throw unknownRun(runId);
     const list = new CheckpointStore(db).list(run.id);
     if (flags.json) {
-      ctx.stdout.write(`${JSON.stringify(list.map((c) => ({
-        id: c.id, runId: c.runId, name: c.name, seq: c.seq, createdAt: new Date(c.createdAt).toISOString(),
-        spentUsd: nanoToUsd(c.spentNano), sizeBytes: c.sizeBytes, status: statusOf(c, run.headCheckpoint),
-      })), null, 2)}\n`);
+      ctx.stdout.write(`${JSON.stringify(list.map((c) => checkpointJson(c, run.headCheckpoint)), null, 2)}\n`);
       return 0;
     }
     if (list.length === 0) { ctx.stdout.write(`run ${run.id} has no checkpoints\n`); return 0; }
     const table = new Table({ head: ['id', 'name', 'seq', 'size', 'spent so far', 'time', 'status'], style: { head: ['bold'] } });
     for (const c of list) {
-      const status = statusOf(c, run.headCheckpoint);
+      const status = checkpointStatus(c, run.headCheckpoint);
       const shown = status === 'superseded' ? chalk.dim(status) : status === 'head' ? chalk.green(status) : status;
       table.push([c.id, c.name, String(c.seq), sizeText(c.sizeBytes), formatUsd(c.spentNano), new Date(c.createdAt).toISOString(), shown]);
     }

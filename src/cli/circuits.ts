@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
+import { circuitJson, shownCircuit } from '../json/guard-json.js';
 import { GuardStore } from '../store/guard-store.js';
 import { asStoreError } from '../store/store-failure.js';
 import type { CircuitRecord } from '../store/types.js';
@@ -8,12 +9,6 @@ import type { CliContext } from './context.js';
 import { openExistingStore } from './run-lookup.js';
 
 export interface CircuitsFlags { json?: boolean; db?: string }
-
-/** The state as it is now: an open breaker whose cooldown has passed lets its probe through at the next call. */
-function shown(c: CircuitRecord, now: number): { state: CircuitRecord['state']; due: boolean } {
-  if (c.state === 'open' && c.retryAt !== null && c.retryAt <= now) return { state: 'half-open', due: true };
-  return { state: c.state, due: false };
-}
 
 function inTime(at: number, now: number): string {
   const s = Math.max(0, Math.round((at - now) / 1000));
@@ -38,16 +33,13 @@ export function circuitsCommand(flags: CircuitsFlags, ctx: CliContext): number {
   const circuits = withStore(ctx, flags.db, (store) => store.circuits());
   const now = ctx.clock();
   if (flags.json) {
-    ctx.stdout.write(`${JSON.stringify(circuits.map((c) => ({
-      name: c.name, kind: c.kind, state: shown(c, now).state, retryAt: c.retryAt === null ? null : new Date(c.retryAt).toISOString(),
-      lastError: c.lastError, runId: c.runId, updatedAt: new Date(c.updatedAt).toISOString(),
-    })), null, 2)}\n`);
+    ctx.stdout.write(`${JSON.stringify(circuits.map((c) => circuitJson(c, now)), null, 2)}\n`);
     return 0;
   }
   if (circuits.length === 0) { ctx.stdout.write('no circuits recorded yet\n'); return 0; }
   const table = new Table({ head: ['circuit', 'kind', 'state', 'probe', 'last error', 'run', 'updated'], style: { head: ['bold'] } });
   for (const c of circuits) {
-    const { state, due } = shown(c, now);
+    const { state, due } = shownCircuit(c, now);
     const probe = due ? 'due at the next call' : c.state === 'open' && c.retryAt !== null ? `${new Date(c.retryAt).toISOString()} (${inTime(c.retryAt, now)})` : '—';
     table.push([c.name, c.kind, COLOR[state](state), probe, c.lastError ?? '—', c.runId ?? '—', new Date(c.updatedAt).toISOString()]);
   }

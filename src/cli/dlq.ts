@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
+import { deadLetterJson } from '../json/guard-json.js';
 import { GuardStore } from '../store/guard-store.js';
 import { RunStore } from '../store/run-store.js';
 import { asStoreError } from '../store/store-failure.js';
@@ -11,17 +12,6 @@ export interface DlqFlags { json?: boolean; db?: string; limit?: string }
 
 /** How much of a request summary fits a table cell. */
 const SUMMARY_CHARS = 60;
-
-function parsed(summary: string): unknown {
-  try { return JSON.parse(summary) as unknown; } catch { return summary; }
-}
-
-function letterJson(d: DeadLetter): object {
-  return {
-    id: d.id, runId: d.runId, firstSeq: d.firstSeq, lastSeq: d.lastSeq, attempts: d.attempts, provider: d.provider, model: d.model,
-    endpoint: d.endpoint, agent: d.agent, summary: parsed(d.summary), httpStatus: d.httpStatus, error: d.error, createdAt: new Date(d.createdAt).toISOString(),
-  };
-}
 
 /** `wflo dlq [run-id]`: calls wflo gave up on after their attempts, newest first. */
 export function dlqCommand(runId: string | undefined, flags: DlqFlags, ctx: CliContext): number {
@@ -37,7 +27,7 @@ export function dlqCommand(runId: string | undefined, flags: DlqFlags, ctx: CliC
   } finally {
     db.close();
   }
-  if (flags.json) { ctx.stdout.write(`${JSON.stringify(letters.map(letterJson), null, 2)}\n`); return 0; }
+  if (flags.json) { ctx.stdout.write(`${JSON.stringify(letters.map(deadLetterJson), null, 2)}\n`); return 0; }
   if (letters.length === 0) { ctx.stdout.write(runId === undefined ? 'no dead letters\n' : `no dead letters in run ${runId}\n`); return 0; }
   const table = new Table({ head: ['when', 'run', 'calls', 'agent', 'model', 'attempts', 'status', 'error', 'request'], style: { head: ['bold'] } });
   for (const d of letters) {

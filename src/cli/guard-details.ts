@@ -1,19 +1,9 @@
 import Table from 'cli-table3';
 import { budgetUsedPct } from '../ui/describe.js';
-import { formatUsd, nanoToUsd } from '../ledger/money.js';
-import type { AgentBreakdown, ToolStats } from '../store/types.js';
+import { formatUsd } from '../ledger/money.js';
+import type { GuardDetails } from '../json/run-json.js';
 
-/** What `wflo status <run>` shows of the guards: spend by agent, tools, dead letters. */
-export interface GuardDetails { byAgent: AgentBreakdown[]; tools: ToolStats[]; deadLetters: number }
-
-export function guardJson(g: GuardDetails): object {
-  return {
-    byAgent: g.byAgent.map((a) => ({ agent: a.agent, calls: a.calls, costUsd: nanoToUsd(a.costNano), budgetUsd: a.budgetNano === null ? null : nanoToUsd(a.budgetNano) })),
-    tools: g.tools.map((t) => ({ name: t.name, asked: t.asked, runs: t.runs, succeeded: t.succeeded, failed: t.failed,
-      successRate: t.runs === 0 ? null : t.succeeded / t.runs, medianMs: t.medianMs })),
-    deadLetters: g.deadLetters,
-  };
-}
+export type { GuardDetails } from '../json/run-json.js';
 
 /** Tables for agents (when the run named any) and tools (when it used any), and the dead-letter count. */
 export function guardLines(g: GuardDetails, runId: string): string[] {

@@ -11,6 +11,7 @@ import type { PricesFlags } from './prices.js';
 import type { ResumeFlags } from './resume.js';
 import type { RollbackFlags } from './rollback.js';
 import type { StatusFlags } from './status.js';
+import type { UiFlags } from './ui.js';
 import type { RunFlags } from '../config/run-options.js';
 
 /** A --no-x flag's value only when given on the command line (commander defaults it to true), so config and stored runs decide otherwise. */
@@ -135,6 +136,17 @@ function program(ctx: CliContext, setCode: (code: number) => void): Command {
     .action(async (runId: string | undefined, flags: DlqFlags) => {
       const { dlqCommand } = await import('./dlq.js');
       setCode(dlqCommand(runId, flags, ctx));
+    });
+
+  cli.command('ui')
+    .description('a local dashboard and read-only JSON API over the store (runs, calls, spend over time, checkpoints, circuits, dead letters); live while runs go on')
+    .option('--port <n>', 'the port to listen on, 0 for any free one (default 4848)')
+    .option('--host <address>', 'the address to listen on (default 127.0.0.1; any other prints a warning)')
+    .option('--db <path>', 'SQLite store (default .wflo/wflo.db, or $WFLO_DB)')
+    .option('--open', 'open the dashboard in a browser (xdg-open), when there is one')
+    .action(async (flags: UiFlags) => {
+      const { uiCommand } = await import('./ui.js');
+      setCode(await uiCommand(flags, ctx));
     });
 
   cli.command('prices')

@@ -2,8 +2,8 @@ import { resolveDbPath } from '../config/run-options.js';
 import { loadConfig } from '../config/load-config.js';
 import { UsageError } from '../errors.js';
 import { openDatabase } from '../store/open-database.js';
-import { isProcessAlive } from '../store/process-alive.js';
-import type { RunRecord, RunStatus } from '../store/types.js';
+import { isRunning } from '../store/run-status.js';
+import type { RunRecord } from '../store/types.js';
 import type { CliContext } from './context.js';
 import type Database from 'better-sqlite3';
 
@@ -14,15 +14,7 @@ export function openExistingStore(ctx: CliContext, dbFlag: string | undefined): 
 }
 
 
-/** True while the run's wflo is alive. A run marked running whose wflo is gone was cut off. */
-export function isRunning(run: RunRecord): boolean {
-  return run.status === 'running' && isProcessAlive(run.supervisorPid);
-}
-
-/** The status to show: a run still marked running whose wflo is gone was interrupted. */
-export function shownStatus(run: RunRecord): RunStatus {
-  return run.status === 'running' && !isRunning(run) ? 'interrupted' : run.status;
-}
+export { isRunning, shownStatus } from '../store/run-status.js';
 
 export function requireStopped(run: RunRecord, action: string): void {
   if (isRunning(run)) throw new UsageError(`run ${run.id} is still running (wflo pid ${run.supervisorPid}); stop it before you ${action}`);

@@ -2,14 +2,12 @@ import path from 'node:path';
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
-import { formatUsd, nanoToUsd } from '../ledger/money.js';
-import { CheckpointStore } from '../store/checkpoint-store.js';
-import { GuardStore } from '../store/guard-store.js';
+import { formatUsd } from '../ledger/money.js';
+import { runDetailJson, runFacts, runJson, type GuardDetails, type RunHistory } from '../json/run-json.js';
 import { RunStore } from '../store/run-store.js';
-import { guardJson, guardLines, type GuardDetails } from './guard-details.js';
+import { guardLines } from './guard-details.js';
 import { asStoreError } from '../store/store-failure.js';
 import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
-import { budgetUsedPct } from '../ui/describe.js';
 import type { CliContext } from './context.js';
 import { openExistingStore, shownStatus, unknownRun } from './run-lookup.js';
 
@@ -26,18 +24,6 @@ const COLORS: Record<RunStatus, (s: string) => string> = {
   running: chalk.cyan, completed: chalk.green, failed: chalk.red, budget_exceeded: chalk.yellow, loop_detected: chalk.yellow, interrupted: chalk.magenta,
 };
 
-function runJson(run: RunRecord, byModel?: ModelBreakdown[]): object {
-  return {
-    runId: run.id, script: run.script, args: run.args, cwd: run.cwd, status: shownStatus(run), exitCode: run.exitCode,
-    budgetUsd: run.budgetNano === null ? null : nanoToUsd(run.budgetNano), spentUsd: nanoToUsd(run.spentNano),
-    llmCalls: run.llmCalls, simulated: run.simulated, startedAt: new Date(run.startedAt).toISOString(),
-    endedAt: run.endedAt === null ? null : new Date(run.endedAt).toISOString(), error: run.error,
-    attempts: run.attempts, headCheckpoint: run.headCheckpoint,
-    ...(byModel ? { byModel: byModel.map((m) => ({ provider: m.provider, model: m.model, calls: m.calls, inputTokens: m.inputTokens,
-      cachedInputTokens: m.cachedInputTokens, outputTokens: m.outputTokens, costUsd: nanoToUsd(m.costNano), estimatedCalls: m.estimatedCalls })) } : {}),
-  };
-}
-
 function spentText(run: RunRecord): string {
   return run.budgetNano === null ? formatUsd(run.spentNano) : `${formatUsd(run.spentNano)} / ${formatUsd(run.budgetNano)}`;
 }
@@ -49,18 +35,6 @@ function listTable(runs: RunRecord[], ctx: CliContext): string {
     table.push([run.id, path.relative(ctx.cwd, run.script) || run.script, COLORS[status](status), spentText(run), String(run.llmCalls), duration(run, ctx.clock())]);
   }
   return table.toString();
-}
-
-/** What `status <run-id>` adds beyond the run row: replays, and whether the head was rolled back. */
-export interface RunHistory {
-  replayedCalls: number;
-  rolledBack: boolean;
-  /** Calls refused, fitted to the budget (output limit lowered), and sent after waiting for budget held by others. */
-  refusedCalls: number;
-  cappedCalls: number;
-  waitedCalls: number;
-  /** Share of the budget spent (two decimals), or null without a budget. */
-  budgetUsedPct: number | null;
 }
 
 function detail(run: RunRecord, byModel: ModelBreakdown[], history: RunHistory, guards: GuardDetails, ctx: CliContext): string {
@@ -98,27 +72,14 @@ export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx
     const store = new RunStore(db);
     if (runId === undefined) {
       const runs = store.listRuns(limit);
-      ctx.stdout.write(flags.json ? `${JSON.stringify(runs.map((r) => runJson(r)), null, 2)}\n`
+      ctx.stdout.write(flags.json ? `${JSON.stringify(runs.map(runJson), null, 2)}\n`
         : runs.length === 0 ? 'no runs yet\n' : `${listTable(runs, ctx)}\n`);
       return 0;
     }
-    const run = store.getRun(runId);
-    if (!run) throw unknownRun(runId);
-    const byModel = store.byModel(run.id);
-    const checkpoints = new CheckpointStore(db).list(run.id);
-    const head = checkpoints.find((c) => c.id === run.headCheckpoint);
-    // Rolled back and not resumed since: superseded checkpoints come after the head.
-    const fitted = store.fitCounts(run.id);
-    const history: RunHistory = {
-      replayedCalls: store.countCalls(run.id, 'replayed'), rolledBack: checkpoints.some((c) => c.superseded && c.seq > (head?.seq ?? 0)),
-      refusedCalls: store.countCalls(run.id, 'denied'), cappedCalls: fitted.capped, waitedCalls: fitted.waited,
-      budgetUsedPct: run.budgetNano === null ? null : budgetUsedPct(run.spentNano, run.budgetNano),
-    };
-    const guardStore = new GuardStore(db);
-    const guards: GuardDetails = {
-      byAgent: guardStore.byAgent(run.id, new Map(Object.entries(run.agentBudgets))), tools: guardStore.toolStats(run.id), deadLetters: guardStore.deadLetterCount(run.id),
-    };
-    ctx.stdout.write(flags.json ? `${JSON.stringify({ ...runJson(run, byModel), ...history, ...guardJson(guards) }, null, 2)}\n` : `${detail(run, byModel, history, guards, ctx)}\n`);
+    const facts = runFacts(db, runId);
+    if (!facts) throw unknownRun(runId);
+    const { run, byModel, history, guards } = facts;
+    ctx.stdout.write(flags.json ? `${JSON.stringify(runDetailJson(facts), null, 2)}\n` : `${detail(run, byModel, history, guards, ctx)}\n`);
     return 0;
   } catch (err) {
     throw asStoreError(dbPath, err);
