@@ -17,6 +17,12 @@ const slowAfterFirst = (slowMs: number) => (seq: number): number => (seq === 1 ?
 /** gpt-4o-mini, 100 in / 10 out (as the provider bills below). */
 const FIRST_CALL_NANO = 21_000;
 
+/** The call logs a wflo process's run has in the tmpfs log directory. */
+function callLogsOf(wfloPid: number): string[] {
+  const dir = `/dev/shm/wflo-${process.getuid?.() ?? 'user'}`;
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.startsWith(`wflo-${wfloPid}-`) && name.endsWith('.log')) : [];
+}
+
 /** Starts the fixture under wflo; resolves once its first call is answered (it holds a lease now). */
 async function startLeased(n: number, how: 'together' | 'in-turn'): Promise<{ child: ResultPromise; db: string; scriptPid: number }> {
   const dir = tempDir();
@@ -47,6 +53,8 @@ describe('leased calls', () => {
     const result = await child;
     expect(result.exitCode).toBe(137);
     const { runs, calls } = readDb(db);
+    // Read to the end and removed once the script's process was gone.
+    expect(callLogsOf(wfloPid)).toEqual([]);
     expect(calls).toHaveLength(10);
     // What the provider answered is costed exactly, from the reports wflo read after it went on.
     for (const call of calls.slice(0, 9)) expect(call).toMatchObject({ status: 'ok', estimated: 0, cost_nano: FIRST_CALL_NANO });
@@ -67,6 +75,9 @@ describe('leased calls', () => {
     child.kill('SIGKILL');
     await child;
     expect(await waitFor(() => !isAlive(scriptPid), 5000)).toBe(true);
+    // The script's call log is left behind by the killed wflo (on tmpfs, where there is one).
+    const hasShm = fs.existsSync('/dev/shm');
+    if (hasShm) expect(callLogsOf(child.pid!)).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(provider.requestCount()).toBe(5);
     expect(provider.billed).toHaveLength(1);
@@ -76,5 +87,8 @@ describe('leased calls', () => {
     const status = JSON.parse((await wflo(['status', '--db', db, '--json'])).stdout) as Array<{ status: string; spentUsd: number }>;
     const reserved = calls.slice(1).reduce((sum, c) => sum + c.reserved_nano, 0);
     expect(status[0]).toMatchObject({ status: 'interrupted', spentUsd: (FIRST_CALL_NANO + reserved) / 1e9 });
+    // The next run sweeps the logs of dead wflo processes, as it sweeps their sockets.
+    expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
+    expect(callLogsOf(child.pid!)).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ interface Peer { connection: number; socket: net.Socket; pid: number; buffered: 
  * Call logs are read this often while calls come, and less often (doubling up to POLL_IDLE_MS)
  * while they do not: a call granted from a lease is in the store within a poll and a commit.
  */
-export const POLL_MS = 2;
+export const POLL_MS = 5;
 const POLL_IDLE_MS = 32;
 
 /** Handles one message from a hook's socket or call log; returns its reply, or '' when none. */
