@@ -24,6 +24,8 @@ const RESULTS = path.join(ROOT, 'bench', 'results', 'latest.json');
 // wflo and the provider on the cores (on 2 cores, agent and wflo sharing one costs ~0.3 ms a call).
 // An even count, so each mode goes first equally often.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+/** `BENCH_ONLY=latency` or `throughput`: one part of the bench alone. */
+const ONLY = process.env.BENCH_ONLY ?? 'all';
 const LATENCY = { calls: 150, streams: 100, warmup: 20 };
 const BURST = { children: 4, callsPerChild: 2500, concurrency: 16 };
 const TARGET = { addedMs: 0.2, addedPct: 15, ttfcMs: 0.2, throughputShare: 0.9, supervisorUs: 50 };
@@ -83,7 +85,7 @@ const roundMedians = Object.fromEntries(MODES.map((m) => [m, []]));
 /** The supervisor's CPU over the sequential calls of every round, per mode. */
 const sequentialCpu = { before: { ms: 0, calls: 0 }, wflo: { ms: 0, calls: 0 } };
 const perRun = 2 * LATENCY.warmup + LATENCY.calls + LATENCY.streams;
-for (let r = 0; r < ROUNDS; r++) {
+for (let r = 0; r < (ONLY === 'throughput' ? 0 : ROUNDS); r++) {
   for (const mode of MODES.map((_, i) => MODES[(i + r) % MODES.length])) {
     process.stderr.write(`latency round ${r + 1}/${ROUNDS}: ${mode}\n`);
     const { json, db } = await runAgent(mode, LATENCY_AGENT, [LATENCY.calls, LATENCY.streams, LATENCY.warmup].map(String));
@@ -118,7 +120,7 @@ const sequentialSupervisorUs = Object.fromEntries(['before', 'wflo'].map((m) => 
 // The rounds above are short (the supervisor's code is still warming up): also one long sequential run per mode.
 const STEADY_CALLS = 4000;
 const steadySupervisorUs = {};
-for (const mode of ['before', 'wflo']) {
+for (const mode of ONLY === 'throughput' ? [] : ['before', 'wflo']) {
   process.stderr.write(`steady sequential: ${mode}\n`);
   const { json } = await runAgent(mode, LATENCY_AGENT, [String(STEADY_CALLS), '0', String(LATENCY.warmup)]);
   steadySupervisorUs[mode] = json?.supervisorCpuMs === null || !json ? null : round((1000 * json.supervisorCpuMs) / STEADY_CALLS, 0);
@@ -136,7 +138,7 @@ function burst(json) {
 }
 const bursts = {};
 let billedCheck = null;
-for (const mode of MODES) {
+for (const mode of ONLY === 'latency' ? [] : MODES) {
   process.stderr.write(`throughput: ${mode}\n`);
   const billedBefore = provider.billed.length;
   const cpuBefore = process.cpuUsage();

@@ -34,10 +34,18 @@ function errorCode(err: unknown): string | undefined {
  */
 interface ReadBody { text: string; bytes: Uint8Array<ArrayBuffer> | null; contentType: string | null; encoding: BodyEncoding }
 
-/** Reads the body whatever form it came in (string, bytes, Blob, stream, form, Request), compressed or not; undefined when unreadable. */
-async function readBody(input: FetchInput, init: RequestInit | undefined): Promise<ReadBody | undefined> {
+/**
+ * Reads the body whatever form it came in (string, bytes, Blob, stream, form, Request), compressed
+ * or not; undefined when unreadable. A plain string body, as the SDKs send, is read at once: no await.
+ */
+function readBody(input: FetchInput, init: RequestInit | undefined): ReadBody | undefined | Promise<ReadBody | undefined> {
   const encoding = bodyEncoding(headerValue(init?.headers ?? (input instanceof Request ? input.headers : undefined), 'content-encoding'));
   if (encoding === undefined) return undefined;
+  if (encoding === null && typeof init?.body === 'string') return { text: init.body, bytes: null, contentType: null, encoding: null };
+  return readAnyBody(input, init, encoding);
+}
+
+async function readAnyBody(input: FetchInput, init: RequestInit | undefined, encoding: BodyEncoding): Promise<ReadBody | undefined> {
   const read = await readPlainBody(input, init);
   if (!read || encoding === null) return read;
   // The provider reads the decompressed body: that is what is metered; the caller's bytes are sent.
@@ -234,7 +242,8 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     }
     // Read before anything is awaited: the caller's context is the agent's.
     const agent = currentAgent();
-    const read = await readBody(input, init);
+    const reading = readBody(input, init);
+    const read = reading instanceof Promise ? await reading : reading;
     // A body wflo cannot read might still be billed: it is never sent unmetered.
     if (read === undefined) return refusalResponse(target.provider, 'unmetered', 'wflo cannot read this request\'s body, so it cannot meter it; the call was not sent');
     const text = read.text;
