@@ -1,7 +1,8 @@
 // `wflo ui` over a run of 50,000 calls: how soon the run page paints, in headless Chromium.
 // A real `wflo run` makes the store, 49,999 more calls are inserted into it with its own schema
 // (test/helpers/many-calls.mjs), then `wflo ui` serves it and the run page is opened ROUNDS times
-// in fresh pages: first contentful paint, the calls table's 50 rows visible, the chart drawn.
+// in fresh pages: first contentful paint, the calls table's 50 rows visible, the chart drawn, as
+// Playwright sees them (it polls) and as the page itself notes them (the target is judged on these).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,6 +46,17 @@ try {
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    // The page notes when the 50th row and the chart appear, on its own clock (from navigation):
+    // Playwright's waitFor polls, at last every 500 ms or so, so what it sees can lag by that much.
+    await page.addInitScript(() => {
+      const seen = {};
+      globalThis.__wfloSeen = seen;
+      new MutationObserver(() => {
+        seen.table ??= document.querySelectorAll('[data-testid=calls-table] tbody tr').length >= 50 ? performance.now() : undefined;
+        seen.chart ??= document.querySelector('[data-testid=spend-chart] canvas') ? performance.now() : undefined;
+        seen.bars ??= document.querySelector('.bars-row') ? performance.now() : undefined;
+      }).observe(document, { childList: true, subtree: true });
+    });
     const started = performance.now();
     await page.goto(`${url}runs/${runId}`, { waitUntil: 'commit' });
     await page.locator('[data-testid=calls-table] tbody tr').nth(49).waitFor();
@@ -53,16 +65,18 @@ try {
     await page.locator('.bars-row').first().waitFor();
     const allMs = performance.now() - started;
     const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
-    rounds.push({ fcp, tableMs, allMs });
+    const seen = await page.evaluate(() => globalThis.__wfloSeen);
+    rounds.push({ fcp, tableMs, allMs, inPage: { table: seen.table, all: Math.max(seen.table, seen.chart, seen.bars) } });
     await page.close();
   }
   // The first round pays for a cold store and a cold browser: it is shown, not counted.
   const warm = rounds.slice(1);
   const ms = (v) => `${Math.round(v)} ms`;
   console.log(`wflo ui bench: a run of ${CALLS.toLocaleString('en-US')} calls (inserted in ${ms(insertMs)}), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(2)}`);
-  console.log(`  cold round:      first contentful paint ${ms(rounds[0].fcp)}, calls table ${ms(rounds[0].tableMs)}, whole page ${ms(rounds[0].allMs)}`);
+  console.log(`  as Playwright sees it (polls):\n  cold round:      first contentful paint ${ms(rounds[0].fcp)}, calls table ${ms(rounds[0].tableMs)}, whole page ${ms(rounds[0].allMs)}`);
   console.log(`  median of ${warm.length} warm: first contentful paint ${ms(median(warm.map((r) => r.fcp)))}, calls table ${ms(median(warm.map((r) => r.tableMs)))}, whole page ${ms(median(warm.map((r) => r.allMs)))}`);
-  const table = median(warm.map((r) => r.tableMs));
+  console.log(`  in the page (its clock, from navigation; median of ${warm.length} warm): calls table ${ms(median(warm.map((r) => r.inPage.table)))}, whole page ${ms(median(warm.map((r) => r.inPage.all)))}`);
+  const table = median(warm.map((r) => r.inPage.table));
   console.log(`  target: the calls table within ${TARGET_MS} ms: ${table <= TARGET_MS ? 'met' : 'MISSED'}`);
 } finally {
   await browser?.close();

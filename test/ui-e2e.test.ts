@@ -72,6 +72,9 @@ describe('wflo ui in a real browser', () => {
     expect(await page.locator('.bars-row').first().textContent()).toContain('openai/gpt-4o-mini$0.0001688 calls');
     expect(await page.locator('.stat').first().textContent()).toContain('$0.000168 / $1.00');
     expect(await page.locator('.legend').textContent()).toContain('checkpoint 8');
+    // $0.000168 of $1.00: the axis is the spend's, and the budget is stated, off the scale.
+    expect(await page.getByTestId('budget-note').textContent()).toBe('budget $1.00, off the scale: $0.000168 spent is 0.02% of it');
+    expect(await page.locator('.u-legend').textContent()).toBe('Time--spent—budget$1.00, off the scale');
     await shot(page, 'run.png');
 
     // Sorting is the server's: by cost, dearest first, ties in call order.
@@ -149,6 +152,9 @@ describe('wflo ui in a real browser', () => {
       const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
       expect(await page.locator('.pager').first().textContent()).toContain('50,000 in all');
       expect(await page.getByTestId('calls-table').locator('tbody tr').count()).toBe(50);
+      // No budget: nothing is off the scale; 515 refusals and 811 fitted calls are counted in the legend (and drawn as a rug).
+      expect(await page.getByTestId('budget-note').count()).toBe(0);
+      expect(await page.locator('.legend').textContent()).toBe('refusal 515fitted to budget 811stop 1');
       // Timings are reported, not asserted: this machine is shared and noisy.
       const figures = { calls: 50_000, firstContentfulPaintMs: fcp === null ? null : Math.round(fcp), callsTableVisibleMs: tableMs };
       fs.writeFileSync(path.join(OUT, 'first-paint-50k.json'), `${JSON.stringify(figures, null, 2)}\n`);

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { nanoToUsd } from '../ledger/money.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { GuardStore } from '../store/guard-store.js';
+import { agentBreakdown, runCallTotals } from '../store/run-call-totals.js';
 import { RunStore } from '../store/run-store.js';
 import { shownStatus } from '../store/run-status.js';
 import type { AgentBreakdown, ModelBreakdown, RunRecord, ToolStats } from '../store/types.js';
@@ -59,18 +60,19 @@ export function runFacts(db: Database.Database, runId: string): RunFacts | undef
   if (!run) return undefined;
   const checkpoints = new CheckpointStore(db).list(run.id);
   const head = checkpoints.find((c) => c.id === run.headCheckpoint);
-  const fitted = store.fitCounts(run.id);
+  // One read of the calls for the breakdowns and one for the counts: a run of 50,000 calls was scanned seven times here.
+  const totals = runCallTotals(db, run.id);
   const history: RunHistory = {
     // Rolled back and not resumed since: superseded checkpoints come after the head.
-    replayedCalls: store.countCalls(run.id, 'replayed'), rolledBack: checkpoints.some((c) => c.superseded && c.seq > (head?.seq ?? 0)),
-    refusedCalls: store.countCalls(run.id, 'denied'), cappedCalls: fitted.capped, waitedCalls: fitted.waited,
+    replayedCalls: totals.replayed, rolledBack: checkpoints.some((c) => c.superseded && c.seq > (head?.seq ?? 0)),
+    refusedCalls: totals.denied, cappedCalls: totals.capped, waitedCalls: totals.waited,
     budgetUsedPct: run.budgetNano === null ? null : budgetUsedPct(run.spentNano, run.budgetNano),
   };
   const guardStore = new GuardStore(db);
   const guards: GuardDetails = {
-    byAgent: guardStore.byAgent(run.id, new Map(Object.entries(run.agentBudgets))), tools: guardStore.toolStats(run.id), deadLetters: guardStore.deadLetterCount(run.id),
+    byAgent: agentBreakdown(totals.byAgent, new Map(Object.entries(run.agentBudgets))), tools: guardStore.toolStats(run.id), deadLetters: guardStore.deadLetterCount(run.id),
   };
-  return { run, byModel: store.byModel(run.id), history, guards };
+  return { run, byModel: totals.byModel, history, guards };
 }
 
 /** A run with its breakdowns, as `wflo status <run-id> --json` prints it. */

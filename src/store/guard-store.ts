@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Nano } from '../ledger/money.js';
+import { agentBreakdown } from './run-call-totals.js';
 import type { AgentBreakdown, CircuitRecord, DeadLetter, ToolCallRecord, ToolStats } from './types.js';
 
 /** Billed calls, as in RunStore: not the refused ones, not the ones served from the journal. */
@@ -73,11 +74,7 @@ export class GuardStore {
   byAgent(runId: string, budgets: ReadonlyMap<string, Nano> = new Map()): AgentBreakdown[] {
     const rows = this.db.prepare(`SELECT agent, COUNT(*) AS calls, COALESCE(SUM(cost_nano), 0) AS costNano FROM llm_calls
       WHERE run_id = ? AND ${BILLED} GROUP BY agent ORDER BY costNano DESC, agent`).all(runId) as Array<{ agent: string | null; calls: number; costNano: number }>;
-    const seen = new Set(rows.map((r) => r.agent));
-    const list: AgentBreakdown[] = rows.map((r) => ({ agent: r.agent ?? '(none)', calls: r.calls, costNano: r.costNano, budgetNano: r.agent === null ? null : budgets.get(r.agent) ?? null }));
-    // An agent with a budget that made no call yet is shown too: its budget is part of the picture.
-    for (const [agent, budget] of budgets) if (!seen.has(agent)) list.push({ agent, calls: 0, costNano: 0, budgetNano: budget });
-    return list;
+    return agentBreakdown(rows, budgets);
   }
 
   /** What each agent of the run has spent so far (all attempts), for a resumed run's agent budgets. */

@@ -1,28 +1,19 @@
 import { nanoToUsd } from '../ledger/money.js';
-import type { SpendStep } from '../store/call-reader.js';
+import type { SpendBucket } from '../store/call-reader.js';
 
 /**
- * Cumulative spend over time, at most `maxPoints` points: time is cut into equal buckets and
- * each keeps the spend at its end (spend only grows, so that is its highest). The first and last
- * moments are always kept, so the chart starts at the first call and ends at the run's total.
+ * Cumulative spend over time from the run's spend per stretch of time (in time order): one point
+ * per stretch, at its last call, with the spend to then (spend only grows, so that is the
+ * stretch's highest). The curve starts at `startedAt` at $0, so the chart shows the time before
+ * the first call landed, and ends at the run's total.
  */
-export function spendCurve(steps: readonly SpendStep[], maxPoints: number): Array<[number, number]> {
-  if (steps.length === 0) return [];
-  const first = steps[0]!.at;
-  const last = steps[steps.length - 1]!.at;
-  const buckets = Math.max(1, maxPoints - 1);
-  const width = (last - first) / buckets;
+export function spendCurve(buckets: readonly SpendBucket[], startedAt: number): Array<[number, number]> {
   const points: Array<[number, number]> = [];
+  if ((buckets[0]?.at ?? Number.POSITIVE_INFINITY) > startedAt) points.push([startedAt, 0]);
   let spent = 0;
-  let bucketOf = -1;
-  for (const step of steps) {
-    spent += step.costNano;
-    const bucket = width === 0 ? 0 : Math.min(buckets - 1, Math.floor((step.at - first) / width));
-    const point: [number, number] = [step.at, nanoToUsd(spent)];
-    // Each bucket's last point replaces the ones before it in that bucket.
-    if (bucket === bucketOf && points.length > 1) points[points.length - 1] = point;
-    else points.push(point);
-    bucketOf = bucket;
+  for (const b of buckets) {
+    spent += b.costNano;
+    points.push([b.at, nanoToUsd(spent)]);
   }
   return points;
 }

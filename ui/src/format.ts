@@ -50,3 +50,13 @@ export function bytes(n: number): string {
 export function scriptName(script: string): string {
   return script.split('/').pop() ?? script;
 }
+
+/**
+ * An axis label in dollars with as many decimals as the step between labels needs: $0.00004,
+ * $0.00008… rather than usd()'s six decimals, which would show $0.000000 for steps under $0.000001.
+ */
+export function usdTick(value: number, step: number): string {
+  if (value === 0) return '$0';
+  const decimals = Math.min(12, Math.max(2, Math.ceil(-Math.log10(Math.abs(step)) - 1e-9)));
+  return `$${value.toFixed(decimals)}`;
+}

@@ -31,7 +31,8 @@ export const getTimeline: ApiHandler = ({ params, query }, { db }) => {
   const run = new RunStore(db).getRun(runId);
   if (!run) throw notFound('run', runId);
   const reader = new CallReader(db);
-  const steps = reader.spendSteps(runId);
+  // The curve is a point at the start and one per stretch of time: `points` in all.
+  const spend = reader.spendBuckets(runId, Math.max(1, points - 1));
   const counts: Record<MarkerKind, number> = { checkpoint: 0, refusal: 0, cap: 0, loop: 0, circuit: 0, resume: 0, stop: 0 };
   const markers: MarkerJson[] = [];
   const add = (m: MarkerJson): void => {
@@ -54,12 +55,10 @@ export const getTimeline: ApiHandler = ({ params, query }, { db }) => {
   for (const r of reader.resumes(runId)) add(mark(r.at, 'resume', `attempt ${r.attempt} (resumed)`));
   if (run.endedAt !== null) add(mark(run.endedAt, 'stop', `${shownStatus(run)}${run.exitCode === null ? '' : `, exit ${run.exitCode}`}${run.error ? `: ${run.error}` : ''}`));
   markers.sort((a, b) => a.at - b.at);
-  const curve = spendCurve(steps, points - 1);
-  // The curve starts at the run's start at $0, so the chart shows the time before the first call landed.
-  if ((curve[0]?.[0] ?? Number.POSITIVE_INFINITY) > run.startedAt) curve.unshift([run.startedAt, 0]);
+  const curve = spendCurve(spend.buckets, run.startedAt);
   const body: TimelineJson = {
     runId, budgetUsd: run.budgetNano === null ? null : nanoToUsd(run.budgetNano), spentUsd: nanoToUsd(run.spentNano),
-    startedAt: run.startedAt, endedAt: run.endedAt, calls: steps.length, points: curve, markers, markerCounts: counts,
+    startedAt: run.startedAt, endedAt: run.endedAt, calls: spend.calls, points: curve, markers, markerCounts: counts,
   };
   return { body };
 };

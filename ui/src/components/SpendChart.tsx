@@ -2,51 +2,53 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MarkerJson, MarkerKind, TimelineJson } from '../api.js';
-import { usd } from '../format.js';
+import { usd, usdTick } from '../format.js';
+import { drawMarkers, MARKER_COLORS, nearestMarker } from './chart-markers.js';
+import { spendScale, type SpendScale } from './chart-scale.js';
 
-/** Colours of the marks, one per kind; the legend under the chart uses the same. */
-export const MARKER_COLORS: Readonly<Record<MarkerKind, string>> = {
-  checkpoint: '#2f80ed', refusal: '#d64545', cap: '#e0a100', loop: '#9b51e0', circuit: '#f2711c', resume: '#27ae60', stop: '#333333',
-};
+export { MARKER_COLORS } from './chart-markers.js';
+
 const HEIGHT = 260;
 
 type Data = [number[], Array<number | null>, Array<number | null>];
 
-/** The chart's columns: time in seconds (uPlot's time axis), spend, and the budget as a flat line. */
-function columns(t: TimelineJson): Data {
+/** The highest spend on the chart: the run's total, or the curve's end if a call landed since. */
+function peak(t: TimelineJson): number {
+  return Math.max(t.spentUsd, t.points.at(-1)?.[1] ?? 0);
+}
+
+/** The chart's columns: time in seconds (uPlot's time axis), spend, and the budget as a flat line (null: not drawn). */
+function columns(t: TimelineJson, scale: SpendScale): Data {
   const points = t.points.length > 0 ? t.points : [[t.startedAt, 0] as [number, number]];
   // A running run's line goes on to now, flat since its last call.
   const end = t.endedAt ?? Date.now();
   const last = points[points.length - 1]!;
   const all = end > last[0] ? [...points, [end, last[1]] as [number, number]] : points;
-  return [all.map((p) => p[0] / 1000), all.map((p) => p[1]), all.map(() => t.budgetUsd)];
+  const budget = scale.budgetShown ? t.budgetUsd : null;
+  return [all.map((p) => p[0] / 1000), all.map((p) => p[1]), all.map(() => budget)];
 }
 
-function drawMarkers(u: uPlot, markers: readonly MarkerJson[]): void {
-  const { ctx, bbox } = u;
-  ctx.save();
-  ctx.lineWidth = Math.max(1, devicePixelRatio);
-  for (const m of markers) {
-    const x = Math.round(u.valToPos(m.at / 1000, 'x', true));
-    if (x < bbox.left || x > bbox.left + bbox.width) continue;
-    ctx.strokeStyle = MARKER_COLORS[m.kind];
-    ctx.setLineDash(m.kind === 'checkpoint' || m.kind === 'stop' ? [] : [4 * devicePixelRatio, 3 * devicePixelRatio]);
-    ctx.beginPath();
-    ctx.moveTo(x + 0.5, bbox.top);
-    ctx.lineTo(x + 0.5, bbox.top + bbox.height);
-    ctx.stroke();
-  }
-  ctx.restore();
+/** What the legend says of the budget: its amount, and that it is off the scale when the axis stops short of it. */
+function budgetText(budget: number | null, scale: SpendScale): string {
+  if (budget === null) return 'none';
+  return scale.budgetShown ? usd(budget) : `${usd(budget)}, off the scale`;
 }
 
-/** Spend over time (a step line), the budget line, and a vertical mark for each checkpoint, refusal, cap, loop, circuit trip, resume and the stop. */
+/**
+ * Spend over time (a step line) on an axis scaled to the spend, the budget line when it is near
+ * enough to be on that axis, lines for checkpoints, resumes and the stop, and a rug of ticks
+ * along the top for refusals, calls fitted to the budget, loops and circuit trips. Hovering near
+ * a mark draws it across the chart and names it under the chart.
+ */
 export function SpendChart({ timeline }: { timeline: TimelineJson }): ReactNode {
   const box = useRef<HTMLDivElement>(null);
+  const hoverText = useRef<HTMLParagraphElement>(null);
   const chart = useRef<uPlot | null>(null);
-  const markers = useRef<readonly MarkerJson[]>(timeline.markers);
-  markers.current = timeline.markers;
-  const budgetRef = useRef<number | null>(timeline.budgetUsd);
-  budgetRef.current = timeline.budgetUsd;
+  const scale = spendScale(peak(timeline), timeline.budgetUsd);
+  // uPlot's callbacks are made once; they read the latest data through these.
+  const latest = useRef({ timeline, scale, hovered: null as MarkerJson | null });
+  latest.current.timeline = timeline;
+  latest.current.scale = scale;
 
   useEffect(() => {
     const el = box.current;
@@ -54,19 +56,27 @@ export function SpendChart({ timeline }: { timeline: TimelineJson }): ReactNode 
     const options: uPlot.Options = {
       width: Math.max(300, el.clientWidth),
       height: HEIGHT,
-      scales: {
-        x: { time: true },
-        y: { range: (_u, _min, max) => [0, Math.max(max, 0.000001) * 1.08] },
-      },
+      scales: { x: { time: true }, y: { range: () => [0, latest.current.scale.top] } },
       series: [
         {},
         { label: 'spent', stroke: '#2f80ed', fill: 'rgba(47,128,237,0.12)', width: 2, paths: uPlot.paths.stepped?.({ align: 1 }), value: (_u, v) => (v === null ? '—' : usd(v)) },
-        { label: 'budget', stroke: '#d64545', width: 1.5, dash: [6, 4], points: { show: false }, value: () => (budgetRef.current === null ? 'none' : usd(budgetRef.current)) },
+        { label: 'budget', stroke: '#d64545', width: 1.5, dash: [6, 4], points: { show: false }, value: () => budgetText(latest.current.timeline.budgetUsd, latest.current.scale) },
       ],
-      axes: [{}, { values: (_u, splits) => splits.map((v) => usd(v)), size: 80 }],
-      hooks: { draw: [(u) => drawMarkers(u, markers.current)] },
+      // Labels carry the digits their step needs: an axis to $0.0002 reads $0.00005, $0.0001…, not $0.00 five times.
+      axes: [{}, { values: (_u, splits) => splits.map((v) => usdTick(v, splits.length > 1 ? Math.abs(splits[1]! - splits[0]!) : v)), size: 80 }],
+      hooks: {
+        draw: [(u) => drawMarkers(u, latest.current.timeline.markers, latest.current.hovered)],
+        setCursor: [(u) => {
+          const left = u.cursor.left ?? -1;
+          const hovered = left < 0 ? null : nearestMarker(u, latest.current.timeline.markers, left);
+          if (hovered === latest.current.hovered) return;
+          latest.current.hovered = hovered;
+          if (hoverText.current) hoverText.current.textContent = hovered ? hovered.label : '';
+          u.redraw(false, false);
+        }],
+      },
     };
-    const u = new uPlot(options, columns(timeline), el);
+    const u = new uPlot(options, columns(timeline, scale), el);
     chart.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(300, el.clientWidth), height: HEIGHT }));
     resize.observe(el);
@@ -74,19 +84,35 @@ export function SpendChart({ timeline }: { timeline: TimelineJson }): ReactNode 
     // Created once; new data goes in through setData below, so a live run's chart does not flicker.
   }, []);
 
-  useEffect(() => { chart.current?.setData(columns(timeline)); }, [timeline]);
+  useEffect(() => { chart.current?.setData(columns(timeline, scale)); }, [timeline, scale.top, scale.budgetShown]);
 
-  return <div className="chart" ref={box} data-testid="spend-chart" />;
+  return (
+    <>
+      <div className="chart" ref={box} data-testid="spend-chart" />
+      {timeline.budgetUsd !== null && !scale.budgetShown ? (
+        <p className="muted small chart-note" data-testid="budget-note">
+          budget {usd(timeline.budgetUsd)}, off the scale: {usd(peak(timeline))} spent is {percentOf(peak(timeline), timeline.budgetUsd)} of it
+        </p>
+      ) : null}
+      <p className="muted small chart-note chart-hover" ref={hoverText} aria-live="polite" />
+    </>
+  );
 }
 
-/** The marks' legend: each kind with how many the run has. */
+/** "0.02%", with a digit more for shares under 1%. */
+function percentOf(part: number, whole: number): string {
+  const pct = (part / whole) * 100;
+  return `${pct >= 1 ? pct.toFixed(1) : pct >= 0.01 ? pct.toFixed(2) : '<0.01'}%`;
+}
+
+/** The marks' legend: each kind with how many the run has; lines or ticks as on the chart. */
 export function MarkerLegend({ counts }: { counts: Readonly<Record<MarkerKind, number>> }): ReactNode {
   const kinds = (Object.keys(MARKER_COLORS) as MarkerKind[]).filter((k) => counts[k] > 0);
   if (kinds.length === 0) return null;
   return (
     <ul className="legend">
       {kinds.map((k) => (
-        <li key={k}><span className="legend-swatch" style={{ background: MARKER_COLORS[k] }} />{k === 'cap' ? 'fitted to budget' : k === 'circuit' ? 'circuit' : k} <span className="muted">{counts[k]}</span></li>
+        <li key={k}><span className="legend-swatch" style={{ background: MARKER_COLORS[k] }} />{k === 'cap' ? 'fitted to budget' : k} <span className="muted">{counts[k]}</span></li>
       ))}
     </ul>
   );

@@ -8,7 +8,7 @@ import { SpendBar } from '../components/SpendBar.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { clockTime, count, dateTime, duration, runDuration, usd } from '../format.js';
 import { Link } from '../router.js';
-import { useApi } from '../use-api.js';
+import { useApi, type ApiState } from '../use-api.js';
 
 function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: string }): ReactNode {
   return <div className="stat" title={hint}><div className="stat-value">{value}</div><div className="stat-label muted">{label}</div></div>;
@@ -24,8 +24,8 @@ function useNow(active: boolean): number {
   return now;
 }
 
-function Timeline({ runId }: { runId: string }): ReactNode {
-  const { data, error, loading } = useApi<TimelineJson>(`/api/runs/${encodeURIComponent(runId)}/timeline`);
+function Timeline({ timeline }: { timeline: ApiState<TimelineJson> }): ReactNode {
+  const { data, error, loading } = timeline;
   const [all, setAll] = useState(false);
   if (!data) return <Notice error={error} loading={loading} />;
   const notable = data.markers.filter((m) => m.kind !== 'cap');
@@ -118,10 +118,14 @@ function Tools({ run }: { run: RunDetailJson }): ReactNode {
 
 /**
  * One run: outcome, spend over time with its marks, spend by model and agent, the calls, the
- * tools. The chart and the calls are requested beside the run's summary, not after it, and keep
+ * tools. The calls, the chart and the summary are requested together, in that order, and keep
  * their place in the tree, so a live refresh of the summary does not reload them.
  */
 export function RunPage({ runId }: { runId: string }): ReactNode {
+  // The order of the requests is the order the server answers them in (one thread, one request at
+  // a time), and React runs a child's effects before its parent's: the calls table (a child) asks
+  // first and the summary, the slowest answer of a long run, last.
+  const timeline = useApi<TimelineJson>(`/api/runs/${encodeURIComponent(runId)}/timeline`);
   const { data: run, error, loading } = useApi<RunDetailJson>(`/api/runs/${encodeURIComponent(runId)}`);
   const now = useNow(run?.status === 'running');
   if (error && !run) return <section><h1 className="mono">{runId}</h1><Notice error={error} loading={false} /></section>;
@@ -130,7 +134,7 @@ export function RunPage({ runId }: { runId: string }): ReactNode {
       <p className="crumbs"><Link to="/">Runs</Link> / <span className="mono">{runId}</span></p>
       {run ? <RunHead run={run} now={now} /> : <><h1 className="mono">{runId}</h1><Notice error={undefined} loading={loading} /></>}
       <h2>Spend over time</h2>
-      <Timeline runId={runId} />
+      <Timeline timeline={timeline} />
       {run ? <Breakdowns run={run} /> : null}
       <h2>Calls</h2>
       <CallsTable runId={runId} />
