@@ -45,7 +45,7 @@ type Observe = (chunk: Uint8Array, delivered: boolean) => Uint8Array | null;
  * cancels once it has what it wants (openai 7 at `[DONE]`, a `break`) has been billed in full:
  * when the usage is not read yet, what is arriving is read for it, briefly (see drainForUsage).
  */
-function wrapBody(body: ReadableStream<Uint8Array>, observe: Observe, usageKnown: () => boolean,
+function wrapBody(body: ReadableStream<Uint8Array>, observe: Observe, more: () => Uint8Array | null, usageKnown: () => boolean,
   end: (error: string | null) => Uint8Array | null, abortion: StreamAbortion | undefined): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let ended = false;
@@ -77,6 +77,9 @@ function wrapBody(body: ReadableStream<Uint8Array>, observe: Observe, usageKnown
     async pull(controller) {
       try {
         for (;;) {
+          // What an earlier read brought that the caller has not had yet goes first.
+          const queued = more();
+          if (queued) { controller.enqueue(queued); return; }
           const { done, value } = await reader.read();
           // A read that was under way when the caller cancelled: its chunk still counts for usage.
           if (cancelled) { if (!done) observe(value, false); return; }
@@ -124,32 +127,67 @@ async function drainForUsage(reader: ReadableStreamDefaultReader<Uint8Array>, ob
   }
 }
 
+/**
+ * Taps an SSE body. A read that brings many events (a fast stream arrives whole) reaches the
+ * caller before wflo has looked at all of them: when wflo rewrites the stream, its first event
+ * goes at once and the rest on the caller's next pull; otherwise the bytes go as they came and
+ * their events are tracked on the next pull.
+ */
 function streamTap(request: LlmRequest, body: ReadableStream<Uint8Array>, keep: Uint8Array[] | null, done: Done, abortion: StreamAbortion | undefined): ReadableStream<Uint8Array> {
   const tracker = trackerFor(request);
   const splitter = new SseSplitter();
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const rewrite = request.usageInjected;
-  const handle = (blocks: string[]): string => {
+  /** One event: tracked, and what of it the caller gets when wflo rewrites the stream ('' when hidden or not rewriting). */
+  const handle = (block: string): string => {
+    // Most events carry no usage: pass them on untouched, unparsed.
+    if (!tracker.wants(block)) return rewrite ? `${block}\n\n` : '';
+    // A chunk with tool call deltas is read whole (for the tool calls); others only lose their null usage.
+    if (rewrite && block.includes('"usage":null') && !block.includes('"tool_calls"')) return `${stripNullUsage(block)}\n\n`;
+    const event = parseSseEvent(block);
+    const data = tracker.onEvent(event.data, event.event);
+    if (!rewrite || data === null) return '';
+    return data === event.data ? `${block}\n\n` : formatSseEvent({ ...event, data });
+  };
+  /** Events read but not tracked yet. */
+  let queued: string[] = [];
+  let at = 0;
+  const queue = (chunk: Uint8Array): void => {
+    const blocks = splitter.push(decoder.decode(chunk, { stream: true }));
+    if (at === queued.length) { queued = blocks; at = 0; } else queued.push(...blocks);
+  };
+  /**
+   * Tracks queued events and returns what of them goes to the caller: up to the first with
+   * something for it (`first`), all of it (`all`), or nothing (`none`: they are not delivered).
+   */
+  const track = (deliver: 'first' | 'all' | 'none'): string => {
     let out = '';
-    for (const block of blocks) {
-      // Most events carry no usage: pass them on untouched, unparsed.
-      if (!tracker.wants(block)) { if (rewrite) out += `${block}\n\n`; continue; }
-      // A chunk with tool call deltas is read whole (for the tool calls); others only lose their null usage.
-      if (rewrite && block.includes('"usage":null') && !block.includes('"tool_calls"')) { out += `${stripNullUsage(block)}\n\n`; continue; }
-      const event = parseSseEvent(block);
-      const data = tracker.onEvent(event.data, event.event);
-      if (rewrite && data !== null) out += data === event.data ? `${block}\n\n` : formatSseEvent({ ...event, data });
+    while (at < queued.length) {
+      const piece = handle(queued[at++]!);
+      if (deliver !== 'none') out += piece;
+      if (deliver === 'first' && out !== '') break;
     }
     return out;
   };
-  return wrapBody(body, (chunk, delivered) => {
-    const text = handle(splitter.push(decoder.decode(chunk, { stream: true })));
-    const out = rewrite ? encoder.encode(text) : chunk;
-    if (delivered) keep?.push(out);
-    return out;
-  }, () => tracker.result().usage !== null, (error) => {
-    const text = handle(splitter.rest());
+  const delivered = (text: string): Uint8Array | null => {
+    if (text === '') return null;
+    const bytes = encoder.encode(text);
+    keep?.push(bytes);
+    return bytes;
+  };
+  return wrapBody(body, (chunk, toCaller) => {
+    queue(chunk);
+    if (!toCaller) { track('none'); return null; }
+    if (rewrite) return delivered(track('first'));
+    keep?.push(chunk);
+    return chunk;
+  }, () => (rewrite ? delivered(track('all')) : (track('none'), null)),
+  // Asked only when nothing more goes to the caller (it cancelled, or the transfer broke): what is queued is tracked, not delivered.
+  () => { track('none'); return tracker.result().usage !== null; },
+  (error) => {
+    track('none');
+    const text = splitter.rest().map(handle).join('');
     const tail = rewrite && text ? encoder.encode(text) : null;
     if (tail) keep?.push(tail);
     done(finished(tracker.result(), error, keep ? Buffer.concat(keep) : null));
