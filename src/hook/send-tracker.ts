@@ -79,7 +79,12 @@ export class SendTracker {
   mark<I extends RequestInfo | URL>(callId: number, input: I, init: RequestInit | undefined): [I, RequestInit] {
     const call = this.calls.get(callId);
     if (call) call.state = 'handed';
-    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    const given = init?.headers;
+    // Headers as a plain object (as the SDKs pass them) stay one: a Headers built per call costs more.
+    if (given && !(given instanceof Headers) && !Array.isArray(given) && !Object.keys(given).some((name) => name.toLowerCase() === MARK)) {
+      return [input, { ...init, headers: { ...given, [MARK]: String(callId) } }];
+    }
+    const headers = new Headers(given ?? (input instanceof Request ? input.headers : undefined));
     headers.set(MARK, String(callId));
     return [input, { ...init, headers }];
   }
