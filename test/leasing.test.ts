@@ -4,6 +4,7 @@ import { execa, type ResultPromise } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
 import { isAlive, waitFor } from './helpers/processes.js';
+import { sqlite } from '../src/store/sqlite.js';
 import { BIN, FIXTURES, providerEnv, readDb, ROOT, tempDir, wflo } from './helpers/wflo.js';
 
 // Leasing: a process that called once holds credit and prices, and grants its next calls itself,
@@ -90,5 +91,33 @@ describe('leased calls', () => {
     // The next run sweeps the logs of dead wflo processes, as it sweeps their sockets.
     expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
     expect(callLogsOf(child.pid!)).toEqual([]);
+  });
+
+  it('a checkpoint not awaited, then a call from the lease: filed in the order the script made them, though one went by socket and one by the call log', async () => {
+    provider = await startFakeProvider({ usage: { inputTokens: 100, outputTokens: 10 } });
+    const db = path.join(tempDir(), 'wflo.db');
+    const child = execa(process.execPath, [BIN, 'run', path.join(FIXTURES, 'unawaited-checkpoint.mjs'), '--db', db, '--budget', '1'],
+      { cwd: ROOT, env: { CI: '1', ...providerEnv(provider) }, reject: false, stdin: 'pipe' });
+    await new Promise<void>((resolve) => child.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('leased')) resolve(); }));
+    // Stopped, wflo reads nothing: when it goes on, its timer would read the log before the socket.
+    process.kill(child.pid!, 'SIGSTOP');
+    try {
+      child.stdin?.end('go\n');
+      expect(await waitFor(() => provider!.requestCount() === 2, 10_000)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      process.kill(child.pid!, 'SIGCONT');
+    }
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    const sql = new (sqlite())(db, { readonly: true });
+    try {
+      const checkpoints = sql.prepare('SELECT seq, name FROM checkpoints').all();
+      expect(checkpoints).toEqual([{ seq: 1, name: 'after the first call' }]);
+      const calls = sql.prepare('SELECT seq, status, after_checkpoint_seq AS after FROM llm_calls ORDER BY seq').all();
+      expect(calls).toEqual([{ seq: 1, status: 'ok', after: 0 }, { seq: 2, status: 'ok', after: 1 }]);
+    } finally {
+      sql.close();
+    }
   });
 });
