@@ -54,11 +54,14 @@ export class CallLog {
   }
 
   private rotate(): void {
+    // The next part exists before the old one says so: wflo finds it when it reads `next`. If it
+    // cannot be made, the log goes on in the old part (and the part number stays where wflo reads).
+    const next = fs.openSync(callLogPath(this.base, this.nonce, this.part + 1), 'a', 0o600);
     const old = this.fd!;
-    this.part++;
-    // The next part exists before the old one says so: wflo finds it when it reads `next`.
-    this.open();
     fs.writeSync(old, '{"type":"next"}\n');
     fs.closeSync(old);
+    this.fd = next;
+    this.part++;
+    this.written = 0;
   }
 }
