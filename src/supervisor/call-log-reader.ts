@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { callLogPath, parseHookMessage, type HookMessage } from '../protocol/messages.js';
 
 /** A sync mark as the hook writes it. */
@@ -17,6 +18,8 @@ export class CallLogReader {
   private part = 0;
   private offset = 0;
   private pending = '';
+  /** Keeps a character whose bytes a read split (a line still being written, or a read's end) for the next read. */
+  private decoder = new StringDecoder('utf8');
   private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   /** Complete lines read but not yet handed out (those after a sync mark that stopped a read). */
   private lines: string[] = [];
@@ -69,7 +72,7 @@ export class CallLogReader {
       const n = fs.readSync(this.fd, this.chunk, 0, CHUNK_BYTES, this.offset);
       if (n === 0) break;
       this.offset += n;
-      const text = this.pending + this.chunk.toString('utf8', 0, n);
+      const text = this.pending + this.decoder.write(this.chunk.subarray(0, n));
       const last = text.lastIndexOf('\n');
       if (last === -1) { this.pending = text; continue; }
       this.pending = text.slice(last + 1);
@@ -86,6 +89,7 @@ export class CallLogReader {
     this.part++;
     this.offset = 0;
     this.pending = '';
+    this.decoder = new StringDecoder('utf8');
     this.open();
   }
 

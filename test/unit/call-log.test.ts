@@ -93,4 +93,22 @@ describe('call log', () => {
     expect(log.append(notice('a'))).toBe(false);
     expect(log.sync()).toBe(false);
   });
+
+  it('a character whose bytes a read splits (a line still being written) comes out whole', () => {
+    const socket = socketPath();
+    const log = new CallLog(socket, () => {});
+    log.append(notice('first'));
+    const reader = new CallLogReader(socket, log.nonce);
+    reader.open();
+    const seen: HookMessage[] = [];
+    reader.read((m) => seen.push(m), 'stop');
+    const line = Buffer.from(`${JSON.stringify(notice('café — 東京'))}\n`);
+    const cut = line.indexOf(Buffer.from('é')) + 1;
+    const file = callLogPath(socket, log.nonce, 0);
+    fs.appendFileSync(file, line.subarray(0, cut));
+    expect(reader.read((m) => seen.push(m), 'stop')).toBe(0);
+    fs.appendFileSync(file, line.subarray(cut));
+    expect(reader.read((m) => seen.push(m), 'stop')).toBe(1);
+    expect(texts(seen)).toEqual(['first', 'café — 東京']);
+  });
 });
