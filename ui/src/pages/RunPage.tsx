@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { RunDetailJson, TimelineJson } from '../api.js';
 import { Bars } from '../components/Bars.js';
 import { CallsTable } from '../components/CallsTable.js';
@@ -8,20 +8,11 @@ import { SpendBar } from '../components/SpendBar.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { clockTime, count, dateTime, duration, runDuration, usd } from '../format.js';
 import { Link } from '../router.js';
+import { useNow } from '../use-now.js';
 import { useApi, type ApiState } from '../use-api.js';
 
 function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: string }): ReactNode {
   return <div className="stat" title={hint}><div className="stat-value">{value}</div><div className="stat-label muted">{label}</div></div>;
-}
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
 }
 
 function Timeline({ timeline }: { timeline: ApiState<TimelineJson> }): ReactNode {

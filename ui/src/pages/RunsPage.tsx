@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { RunJson, RunStatusJson } from '../api.js';
 import { Notice } from '../components/Notice.js';
 import { Pager } from '../components/Pager.js';
@@ -6,21 +6,11 @@ import { SpendBar } from '../components/SpendBar.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { count, dateTime, runDuration, scriptName } from '../format.js';
 import { Link, replaceQuery, useLocation } from '../router.js';
+import { useNow } from '../use-now.js';
 import { useApi } from '../use-api.js';
 
 const STATUSES: RunStatusJson[] = ['running', 'completed', 'failed', 'budget_exceeded', 'loop_detected', 'interrupted'];
 const PAGE = 50;
-
-/** Ticks once a second while any run on the page is running, so its duration counts up. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
 
 /** Runs, newest first: filter by status and script, search by id; the filters live in the URL. */
 export function RunsPage(): ReactNode {
