@@ -62,6 +62,12 @@ export class CallLogReader {
     }
   }
 
+  /** True when a read would hand out a message now (lines read and not handed out, or new ones in the file), short of a sync mark. */
+  ready(): boolean {
+    if (this.next === this.lines.length && !this.fill()) return false;
+    return this.lines[this.next] !== SYNC;
+  }
+
   /** Reads what the file has past the offset into whole lines; false when there was nothing new. */
   private fill(): boolean {
     if (this.fd === null) return false;

@@ -218,6 +218,8 @@ export class IpcServer {
     this.pollTimer = null;
     const handlers = this.handlers;
     if (!handlers || this.peers.size === 0) return;
+    // Nothing new in any log (a script between calls): no transaction is begun for nothing.
+    if (![...this.peers.values()].some((peer) => peer.log?.ready())) { this.pollSoon(Math.min(POLL_IDLE_MS, lastMs * 2)); return; }
     const read = this.batch(handlers, () => {
       let n = 0;
       for (const peer of this.peers.values()) n += readLog(peer, handlers, 'stop');
