@@ -276,7 +276,7 @@ function parseUsage(value: unknown): Usage | null | undefined {
   if (value === null) return null;
   if (!isObject(value)) return undefined;
   const { inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens } = value;
-  if (![inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens].every(isCount)) return undefined;
+  if (!(isCount(inputTokens) && isCount(cachedInputTokens) && isCount(cacheWriteTokens) && isCount(outputTokens) && isCount(reasoningTokens))) return undefined;
   if (value.cacheWrite1hTokens !== undefined && !(isCount(value.cacheWrite1hTokens) && value.cacheWrite1hTokens <= (cacheWriteTokens as number))) return undefined;
   return value as unknown as Usage;
 }
@@ -314,7 +314,7 @@ export function parseHookMessage(line: string): HookMessage | undefined {
         && Array.isArray(value.context) && value.context.every(isString)
         && (value.errorCode === null || isString(value.errorCode))
         && Array.isArray(value.toolCalls) && value.toolCalls.every((t) => isObject(t) && isString(t.name) && isString(t.args))
-        ? ({ ...(value as unknown as SettleMessage), usage }) : undefined;
+        ? (value as unknown as SettleMessage) : undefined; // parseUsage checked value.usage in place
     }
     case 'tool-run':
       return (value.agent === null || isString(value.agent)) && isString(value.name) && typeof value.ok === 'boolean'

@@ -56,20 +56,20 @@ export class RunStore {
   private readonly savepoint: <T>(work: () => T) => T;
 
   constructor(private readonly db: Database.Database) {
+    // Positional parameters: binding an object by name costs more than the insert itself.
     this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
       (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq, output_cap, waited_ms, agent, retry_of, try_number)
-      VALUES (@runId, @seq, @pid, @provider, @model, @endpoint, @stream, @status, @priced, @reservedNano, @costNano, @estimated, @startedAt, @error, @attempt, @afterCheckpointSeq, @outputCap, @waitedMs, @agent, @retryOf, @tryNumber)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertSettledStmt = db.prepare(`INSERT INTO llm_calls
       (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq,
        output_cap, waited_ms, agent, retry_of, try_number, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
        http_status, latency_ms, response_model, ended_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.rememberContextStmt = db.prepare('INSERT OR REPLACE INTO response_context (run_id, ref, tokens) VALUES (?, ?, ?)');
-    this.settleCallStmt = db.prepare(`UPDATE llm_calls SET status = @status, estimated = @estimated,
-      input_tokens = @inputTokens, cached_input_tokens = @cachedInputTokens, cache_write_tokens = @cacheWriteTokens,
-      output_tokens = @outputTokens, reasoning_tokens = @reasoningTokens, cost_nano = @costNano, http_status = @httpStatus,
-      latency_ms = @latencyMs, response_model = @responseModel, error = @error, ended_at = @endedAt
-      WHERE run_id = @runId AND seq = @seq`);
+    this.settleCallStmt = db.prepare(`UPDATE llm_calls SET status = ?, estimated = ?,
+      input_tokens = ?, cached_input_tokens = ?, cache_write_tokens = ?, output_tokens = ?, reasoning_tokens = ?, cost_nano = ?,
+      http_status = ?, latency_ms = ?, response_model = ?, error = ?, ended_at = ?
+      WHERE run_id = ? AND seq = ?`);
     const wrapped = db.transaction((work: () => unknown) => work());
     this.inTransaction = <T>(work: () => T): T => wrapped(work) as T;
     this.savepoint = this.inTransaction;
@@ -139,9 +139,9 @@ export class RunStore {
    */
   insertCall(call: NewCall): void {
     const inFlight = call.status === 'in_flight';
-    this.insertCallStmt.run({
-      ...call, stream: call.stream ? 1 : 0, priced: call.priced ? 1 : 0, costNano: inFlight ? call.reservedNano : 0, estimated: inFlight ? 1 : 0,
-    });
+    this.insertCallStmt.run(call.runId, call.seq, call.pid, call.provider, call.model, call.endpoint, call.stream ? 1 : 0, call.status, call.priced ? 1 : 0,
+      call.reservedNano, inFlight ? call.reservedNano : 0, inFlight ? 1 : 0, call.startedAt, call.error, call.attempt, call.afterCheckpointSeq,
+      call.outputCap, call.waitedMs, call.agent, call.retryOf, call.tryNumber);
   }
 
   /** Records a call that was started and has settled since: one row written once, as insertCall then settleCall would leave it. */
@@ -155,12 +155,8 @@ export class RunStore {
 
   settleCall(runId: string, seq: number, s: CallSettlement): void {
     const u = s.usage;
-    this.settleCallStmt.run({
-        runId, seq, status: s.status, estimated: s.estimated ? 1 : 0,
-        inputTokens: u?.inputTokens ?? 0, cachedInputTokens: u?.cachedInputTokens ?? 0, cacheWriteTokens: u?.cacheWriteTokens ?? 0,
-        outputTokens: u?.outputTokens ?? 0, reasoningTokens: u?.reasoningTokens ?? 0, costNano: s.costNano,
-        httpStatus: s.httpStatus, latencyMs: s.latencyMs, responseModel: s.responseModel, error: s.error, endedAt: s.endedAt,
-    });
+    this.settleCallStmt.run(s.status, s.estimated ? 1 : 0, u?.inputTokens ?? 0, u?.cachedInputTokens ?? 0, u?.cacheWriteTokens ?? 0,
+      u?.outputTokens ?? 0, u?.reasoningTokens ?? 0, s.costNano, s.httpStatus, s.latencyMs, s.responseModel, s.error, s.endedAt, runId, seq);
   }
 
   getRun(id: string): RunRecord | undefined {

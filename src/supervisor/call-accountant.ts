@@ -209,14 +209,19 @@ export class CallAccountant {
    * held whatever the guards now say (a refusal that came too late is a warning, or stops the run).
    */
   start(connection: number, pid: number, m: StartMessage): void {
-    const { lid, held, sentLimit, ...fields } = m;
-    const retryOf = fields.retryOf === null ? null : this.localIds.seqOf(connection, fields.retryOf) || null;
-    const request: ReserveMessage = { ...fields, type: 'reserve', rid: 0, counted: false, countable: false, retryOf };
+    const retryOf = m.retryOf === null ? null : this.localIds.seqOf(connection, m.retryOf) || null;
+    // Field by field, not spread: one shape for every call, built fast (a spread was the supervisor's costliest line per call).
+    const request: ReserveMessage = {
+      type: 'reserve', rid: 0, provider: m.provider, endpoint: m.endpoint, model: m.model, stream: m.stream, inputTokensMax: m.inputTokensMax,
+      outputTokensMax: m.outputTokensMax, choices: m.choices, unbounded: m.unbounded, refs: m.refs, counted: false, countable: false, fit: m.fit,
+      minOutputTokens: m.minOutputTokens, requestKey: m.requestKey, agent: m.agent, fingerprint: m.fingerprint, retryOf, tryNumber: m.tryNumber,
+    };
+    const { held } = m;
     const now = this.o.clock();
     const call: Call = { seq: 0, connection, pid, request, rates: this.o.prices.rates(request.provider, request.model), arrivedAt: now,
-      afterCheckpointSeq: this.o.headSeq(), floor: null, ticket: null, assumed: sentLimit, cap: null };
+      afterCheckpointSeq: this.o.headSeq(), floor: null, ticket: null, assumed: m.sentLimit, cap: null };
     this.numbered(call);
-    this.localIds.add(connection, lid, call.seq);
+    this.localIds.add(connection, m.lid, call.seq);
     const verdict = this.o.guards.before(request, now);
     if ('breakers' in verdict) call.ticket = verdict;
     else {
