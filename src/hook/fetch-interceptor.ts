@@ -150,7 +150,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     } catch (err) {
       void asked.then((late) => {
         if (late instanceof Error || late.type !== 'grant') return;
-        connection.settle({ callId: late.callId, outcome: 'error', usage: null, httpStatus: 0, latencyMs: 0, model: null,
+        connection.settle({ type: 'settle', callId: late.callId, outcome: 'error', usage: null, httpStatus: 0, latencyMs: 0, model: null,
           error: 'the caller aborted the call before it was sent', journal: null, context: [], errorCode: null, toolCalls: [] });
       });
       throw err;
@@ -168,9 +168,10 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     if (local) {
       const lid = connection.lease.lid();
       const started = connection.start({
-        lid, held: local.held, sentLimit: local.sentLimit, provider: request.provider, endpoint: request.endpoint, model: request.model,
+        type: 'start', lid, held: local.held, sentLimit: local.sentLimit, provider: request.provider, endpoint: request.endpoint, model: request.model,
         stream: request.stream, inputTokensMax: request.inputTokensMax, outputTokensMax: request.outputTokensMax, choices: request.choices,
-        unbounded: null, refs: [], requestKey: key, fit: request.capped !== null, minOutputTokens: request.minOutputTokens, ...of,
+        unbounded: null, refs: [], requestKey: key, fit: request.capped !== null, minOutputTokens: request.minOutputTokens,
+        agent: of.agent, fingerprint: of.fingerprint, retryOf: of.retryOf, tryNumber: of.tryNumber,
       });
       if (started) return { kind: 'answer', response: refusalResponse(request.provider, 'unsupervised', `${started.message}; the call was not sent`) };
       return { kind: 'grant', callId: -lid, maxOutputTokens: local.sentLimit };
@@ -192,7 +193,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
     const started = performance.now();
     // A granted call the process never sends (it exits first) costs nothing: see SendTracker.
     sends.track(callId, () => connection.settle({
-      callId, outcome: 'error', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
+      type: 'settle', callId, outcome: 'error', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
       error: 'the process ended before the request was sent', journal: null, context: [], errorCode: null, toolCalls: [],
     }));
     // A call fitted to the budget goes with a lower output limit; the journal keys it by the request as written.
@@ -209,7 +210,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       const notSent = NOT_SENT.has(code ?? '') || sends.neverSent(callId);
       sends.release(callId);
       connection.settle({
-        callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
+        type: 'settle', callId, outcome: notSent ? 'error' : 'incomplete', usage: null, httpStatus: 0, latencyMs: performance.now() - started, model: null,
         error: err instanceof Error ? err.message : String(err), journal: null, context: [], errorCode: code, toolCalls: [],
       });
       return { kind: 'thrown', error: err, errorCode: code, callId };
@@ -218,7 +219,7 @@ export function meterFetch(original: Fetch, connection: SupervisorConnection, jo
       sends.release(callId);
       if (guards && result.toolCalls) connection.lease.answered(of.agent, result.toolCalls);
       connection.settle({
-        callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
+        type: 'settle', callId, outcome: result.outcome, usage: result.usage, httpStatus: response.status,
         latencyMs: performance.now() - started, model: result.model, error: result.error,
         journal: result.delivered ? { contentType: response.headers.get('content-type') ?? 'application/json', body: result.delivered.toString('base64') } : null,
         context: result.context ?? [], errorCode: null, toolCalls: result.toolCalls ?? [],

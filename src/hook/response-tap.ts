@@ -31,8 +31,10 @@ function jsonUsage(request: LlmRequest, body: unknown): UsageResult {
 }
 
 function finished(found: UsageResult, error: string | null, delivered: Buffer | null): CallOutcome {
-  return found.usage && !error ? { ...found, outcome: 'ok', error, delivered }
-    : { ...found, outcome: 'incomplete', error: error ?? 'no usage in the response', delivered: null };
+  // Field by field (no spread): once per call, on the path between the response and the caller.
+  const ok = found.usage !== null && !error;
+  return { usage: found.usage, model: found.model, context: found.context, toolCalls: found.toolCalls, outcome: ok ? 'ok' : 'incomplete',
+    error: ok ? error : error ?? 'no usage in the response', delivered: ok ? delivered : null };
 }
 
 /** Handles one chunk from the provider; `delivered` is false for chunks read after the caller cancelled. */
