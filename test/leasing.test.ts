@@ -88,9 +88,42 @@ describe('leased calls', () => {
     const status = JSON.parse((await wflo(['status', '--db', db, '--json'])).stdout) as Array<{ status: string; spentUsd: number }>;
     const reserved = calls.slice(1).reduce((sum, c) => sum + c.reserved_nano, 0);
     expect(status[0]).toMatchObject({ status: 'interrupted', spentUsd: (FIRST_CALL_NANO + reserved) / 1e9 });
-    // The next run sweeps the logs of dead wflo processes, as it sweeps their sockets.
+    // The next run of the store files what the dead wflo left in the logs (here: starts it had read) and removes them.
     expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
     expect(callLogsOf(child.pid!)).toEqual([]);
+    expect(readDb(db).calls.filter((c) => c.run_id === calls[0]!.run_id).map((c) => c.status)).toEqual(['ok', 'in_flight', 'in_flight', 'in_flight', 'in_flight']);
+  });
+
+  it('wflo killed -9 before it read the calls made from the lease: the next wflo files them from the logs, exact, each once; `resume` counts them', async () => {
+    // Calls 2-9 answer at once, the 10th hangs.
+    provider = await startFakeProvider({ latencyMs: (seq) => (seq === 10 ? 30_000 : 0), usage: { inputTokens: 100, outputTokens: 10 } });
+    const { child, db, scriptPid } = await startLeased(9, 'in-turn');
+    const wfloPid = child.pid!;
+    // Stopped, wflo reads nothing more; then it is killed without a chance to.
+    process.kill(wfloPid, 'SIGSTOP');
+    child.stdin?.write('go\n');
+    expect(await waitFor(() => provider!.requestCount() === 10 && provider!.billed.length === 9, 10_000)).toBe(true);
+    process.kill(wfloPid, 'SIGKILL');
+    await child;
+    expect(await waitFor(() => !isAlive(scriptPid), 5000)).toBe(true);
+    const runId = readDb(db).runs[0]!.id;
+    // On record: only the call wflo granted itself (its settle is still in the log).
+    expect(readDb(db).calls.map((c) => c.status)).toEqual(['in_flight']);
+    if (!fs.existsSync('/dev/shm')) return; // beside the socket instead: the same, but not where callLogsOf looks
+    expect(callLogsOf(wfloPid)).toHaveLength(1);
+
+    // The store's next wflo files them before anything else: 9 exact, the hanging one at its reservation.
+    const resumed = await wflo(['resume', runId, '--db', db, '--budget', String((9 * FIRST_CALL_NANO) / 1e9)]);
+    expect(resumed.stderr).toContain('has already spent its budget');
+    expect(resumed.exitCode).toBe(2);
+    expect(callLogsOf(wfloPid)).toEqual([]);
+    const { calls } = readDb(db);
+    expect(calls).toHaveLength(10);
+    for (const call of calls.slice(0, 9)) expect(call).toMatchObject({ status: 'ok', estimated: 0, cost_nano: FIRST_CALL_NANO });
+    expect(calls[9]).toMatchObject({ status: 'in_flight', estimated: 1, cost_nano: calls[9]!.reserved_nano });
+    expect(new Set(calls.map((c) => c.seq)).size).toBe(10);
+    const status = JSON.parse((await wflo(['status', '--db', db, '--json'])).stdout) as Array<{ status: string; spentUsd: number }>;
+    expect(status[0]).toMatchObject({ status: 'interrupted', spentUsd: (9 * FIRST_CALL_NANO + calls[9]!.reserved_nano) / 1e9 });
   });
 
   it('a checkpoint not awaited, then a call from the lease: filed in the order the script made them, though one went by socket and one by the call log', async () => {

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import { parseBudget, resolveRunOptions } from '../config/run-options.js';
 import { UsageError } from '../errors.js';
 import { hasRedacted } from '../protocol/redact.js';
+import type { PriceOverrides } from '../pricing/price-book.js';
+import { openDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
+import type { RunRecord } from '../store/types.js';
+import { fileUnreadCallLogs } from '../supervisor/call-log-recovery.js';
 import { asStoreError } from '../store/store-failure.js';
 import type { CliContext } from './context.js';
 import { executeRun } from './run.js';
@@ -60,8 +64,22 @@ export async function resumeCommand(runId: string, args: string[], flags: Resume
   }
   options.guards = { ...options.guards, agents };
   options.budgetNano = flags.budget !== undefined ? parseBudget(flags.budget, '--budget') : run.budgetNano;
-  if (options.budgetNano !== null && options.budgetNano <= run.spentNano) {
+  const spentNano = await spentWithUnreadLogs(dbPath, run, options.prices, ctx);
+  if (options.budgetNano !== null && options.budgetNano <= spentNano) {
     throw new UsageError(`run ${run.id} has already spent its budget; pass a larger --budget to resume it`);
   }
-  return executeRun(options, ctx, { runId: run.id, spentNano: run.spentNano, replayAll: flags.replay === true });
+  return executeRun(options, ctx, { runId: run.id, spentNano, replayAll: flags.replay === true });
+}
+
+/** What the run has spent, once the calls its killed wflo left unread in the call logs are on record (see call-log-recovery.ts). */
+async function spentWithUnreadLogs(dbPath: string, run: RunRecord, prices: PriceOverrides, ctx: CliContext): Promise<number> {
+  const db = openDatabase(dbPath, { create: false });
+  try {
+    const changed = await fileUnreadCallLogs(db, prices, ctx.clock());
+    return changed.includes(run.id) ? new RunStore(db).getRun(run.id)?.spentNano ?? run.spentNano : run.spentNano;
+  } catch (err) {
+    throw asStoreError(dbPath, err);
+  } finally {
+    db.close();
+  }
 }

@@ -7,6 +7,8 @@ import { JournalStore } from '../store/journal-store.js';
 import { GuardStore } from '../store/guard-store.js';
 import { openDatabase } from '../store/open-database.js';
 import { RunStore } from '../store/run-store.js';
+import { asStoreError } from '../store/store-failure.js';
+import { fileUnreadCallLogs } from '../supervisor/call-log-recovery.js';
 import type { Launch } from '../supervisor/launch.js';
 import type { Reporter } from '../supervisor/reporter.js';
 import { superviseRun, type ResumeTarget } from '../supervisor/run-supervisor.js';
@@ -27,6 +29,8 @@ async function reporterFor(ctx: CliContext, live: boolean): Promise<Reporter> {
 export async function superviseLaunched(options: ResolvedRunOptions, ctx: CliContext, launch: Launch, resume: ResumeTarget | null, live: boolean): Promise<number> {
   const db = openDatabase(options.dbPath, { create: true });
   try {
+    // Calls a killed wflo of this store left unread go on record before a new run starts beside them.
+    try { await fileUnreadCallLogs(db, options.prices, ctx.clock()); } catch (err) { throw asStoreError(options.dbPath, err); }
     const reporter = await reporterFor(ctx, live);
     const summary = await superviseRun(options, {
       env: ctx.env, store: new RunStore(db), checkpoints: new CheckpointStore(db), journal: new JournalStore(db), guards: new GuardStore(db),

@@ -5,6 +5,11 @@ import { callLogPath } from '../protocol/messages.js';
 /** A part is closed and the log goes on in a new one past this size: wflo removes parts it has read. */
 const PART_BYTES = 8 * 1024 * 1024;
 
+/** First in each part: whose log it is, for a later wflo that files a log its killed wflo left unread. */
+function partLine(): string {
+  return `{"type":"part","pid":${process.pid}}\n`;
+}
+
 /**
  * This process's call log: the messages that need no answer (a call's start and settle, reports)
  * appended to a file with one synchronous write each. A write to the page cache wakes no other
@@ -49,7 +54,7 @@ export class CallLog {
 
   private open(): void {
     this.fd = fs.openSync(callLogPath(this.base, this.nonce, this.part), 'a', 0o600);
-    this.written = 0;
+    this.written = fs.writeSync(this.fd, partLine());
     if (this.part === 0) this.onOpened();
   }
 
@@ -57,11 +62,12 @@ export class CallLog {
     // The next part exists before the old one says so: wflo finds it when it reads `next`. If it
     // cannot be made, the log goes on in the old part (and the part number stays where wflo reads).
     const next = fs.openSync(callLogPath(this.base, this.nonce, this.part + 1), 'a', 0o600);
+    const head = fs.writeSync(next, partLine());
     const old = this.fd!;
     fs.writeSync(old, '{"type":"next"}\n');
     fs.closeSync(old);
     this.fd = next;
     this.part++;
-    this.written = 0;
+    this.written = head;
   }
 }

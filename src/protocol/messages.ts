@@ -71,6 +71,8 @@ export interface LogOpenedMessage { type: 'log' }
  * the next part (this part is complete and may be removed).
  */
 export interface LogMarkMessage { type: 'sync' | 'next' }
+/** In the call log only, first in each part: whose log it is (read when a killed wflo's log is filed later). */
+export interface LogPartMessage { type: 'part'; pid: number }
 export interface ReserveMessage {
   type: 'reserve';
   /** Request id, unique per connection; the answer carries it back. */
@@ -191,7 +193,7 @@ export interface NoticeMessage {
 }
 export type NoticeKind = 'non-node-child' | 'unreachable-child' | 'unmetered-http';
 export type HookMessage = HelloMessage | SettleMessage | HookRequest | NoticeMessage | ToolRunMessage | DeadLetterMessage | StartMessage | ReturnedMessage
-  | LogOpenedMessage | LogMarkMessage;
+  | LogOpenedMessage | LogMarkMessage | LogPartMessage;
 
 /** Go ahead; with maxOutputTokens, only after lowering the request's output limit (per answer) to it. */
 export interface GrantMessage { type: 'grant'; rid: number; callId: number; maxOutputTokens: number | null }
@@ -297,6 +299,8 @@ export function parseHookMessage(line: string): HookMessage | undefined {
     case 'sync':
     case 'next':
       return { type: value.type };
+    case 'part':
+      return isCount(value.pid) ? { type: 'part', pid: value.pid } : undefined;
     case 'reserve':
       return isCount(value.rid) && typeof value.counted === 'boolean' && typeof value.countable === 'boolean' && isCallFields(value)
         ? (value as unknown as ReserveMessage) : undefined;

@@ -145,4 +145,7 @@ export const MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL
    );
    CREATE INDEX dead_letters_run ON dead_letters (run_id);`,
+  // A call granted from a lease names its hook's call log and number (`<nonce>:<lid>`): a log a
+  // killed wflo left unread is filed by the next wflo, each call once.
+  `ALTER TABLE llm_calls ADD COLUMN hook_call TEXT;`,
 ];

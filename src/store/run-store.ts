@@ -58,13 +58,13 @@ export class RunStore {
   constructor(private readonly db: Database.Database) {
     // Positional parameters: binding an object by name costs more than the insert itself.
     this.insertCallStmt = db.prepare(`INSERT INTO llm_calls
-      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq, output_cap, waited_ms, agent, retry_of, try_number)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq, output_cap, waited_ms, agent, retry_of, try_number, hook_call)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertSettledStmt = db.prepare(`INSERT INTO llm_calls
       (run_id, seq, pid, provider, model, endpoint, stream, status, priced, reserved_nano, cost_nano, estimated, started_at, error, attempt, after_checkpoint_seq,
        output_cap, waited_ms, agent, retry_of, try_number, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
-       http_status, latency_ms, response_model, ended_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+       http_status, latency_ms, response_model, ended_at, hook_call)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.rememberContextStmt = db.prepare('INSERT OR REPLACE INTO response_context (run_id, ref, tokens) VALUES (?, ?, ?)');
     this.settleCallStmt = db.prepare(`UPDATE llm_calls SET status = ?, estimated = ?,
       input_tokens = ?, cached_input_tokens = ?, cache_write_tokens = ?, output_tokens = ?, reasoning_tokens = ?, cost_nano = ?,
@@ -141,7 +141,7 @@ export class RunStore {
     const inFlight = call.status === 'in_flight';
     this.insertCallStmt.run(call.runId, call.seq, call.pid, call.provider, call.model, call.endpoint, call.stream ? 1 : 0, call.status, call.priced ? 1 : 0,
       call.reservedNano, inFlight ? call.reservedNano : 0, inFlight ? 1 : 0, call.startedAt, call.error, call.attempt, call.afterCheckpointSeq,
-      call.outputCap, call.waitedMs, call.agent, call.retryOf, call.tryNumber);
+      call.outputCap, call.waitedMs, call.agent, call.retryOf, call.tryNumber, call.hookCall);
   }
 
   /** Records a call that was started and has settled since: one row written once, as insertCall then settleCall would leave it. */
@@ -150,7 +150,7 @@ export class RunStore {
     this.insertSettledStmt.run(call.runId, call.seq, call.pid, call.provider, call.model, call.endpoint, call.stream ? 1 : 0, s.status, call.priced ? 1 : 0,
       call.reservedNano, s.costNano, s.estimated ? 1 : 0, call.startedAt, s.error, call.attempt, call.afterCheckpointSeq, call.outputCap, call.waitedMs,
       call.agent, call.retryOf, call.tryNumber, u?.inputTokens ?? 0, u?.cachedInputTokens ?? 0, u?.cacheWriteTokens ?? 0, u?.outputTokens ?? 0,
-      u?.reasoningTokens ?? 0, s.httpStatus, s.latencyMs, s.responseModel, s.endedAt);
+      u?.reasoningTokens ?? 0, s.httpStatus, s.latencyMs, s.responseModel, s.endedAt, call.hookCall);
   }
 
   settleCall(runId: string, seq: number, s: CallSettlement): void {

@@ -53,6 +53,8 @@ export interface NewCall {
   /** For a retry: the first attempt's seq, and this attempt's number (1 for a first attempt). */
   retryOf: number | null;
   tryNumber: number;
+  /** A call granted from a lease: its hook's call log and number (`<nonce>:<lid>`); else null. */
+  hookCall: string | null;
 }
 
 export interface CallSettlement {

@@ -36,6 +36,8 @@ interface Call {
   cap: number | null;
   /** It waits only for money lent to processes to come back (no call in flight holds any): not a wait worth telling. */
   recalling?: boolean;
+  /** A call granted from a lease: its hook's call log and number (`<nonce>:<lid>`). */
+  hookCall?: string;
 }
 
 export interface AccountantOptions {
@@ -208,7 +210,7 @@ export class CallAccountant {
    * A call a hook granted from its lease. It is on its way to the provider: it is recorded and
    * held whatever the guards now say (a refusal that came too late is a warning, or stops the run).
    */
-  start(connection: number, pid: number, m: StartMessage): void {
+  start(connection: number, pid: number, log: string, m: StartMessage): void {
     const retryOf = m.retryOf === null ? null : this.localIds.seqOf(connection, m.retryOf) || null;
     // Field by field, not spread: one shape for every call, built fast (a spread was the supervisor's costliest line per call).
     const request: ReserveMessage = {
@@ -219,7 +221,7 @@ export class CallAccountant {
     const { held } = m;
     const now = this.o.clock();
     const call: Call = { seq: 0, connection, pid, request, rates: this.o.prices.rates(request.provider, request.model), arrivedAt: now,
-      afterCheckpointSeq: this.o.headSeq(), floor: null, ticket: null, assumed: m.sentLimit, cap: null };
+      afterCheckpointSeq: this.o.headSeq(), floor: null, ticket: null, assumed: m.sentLimit, cap: null, hookCall: `${log}:${m.lid}` };
     this.numbered(call);
     this.localIds.add(connection, m.lid, call.seq);
     const verdict = this.o.guards.before(request, now);
@@ -391,6 +393,7 @@ export class CallAccountant {
       runId: this.o.runId, seq: call.seq, pid: call.pid, provider: r.provider, model: r.model, endpoint: r.endpoint, stream: r.stream,
       status, priced: call.rates !== undefined, reservedNano: reserved, startedAt: this.o.clock(), error, attempt: this.o.attempt,
       afterCheckpointSeq: call.afterCheckpointSeq, outputCap, waitedMs, agent: r.agent, retryOf: r.retryOf, tryNumber: r.tryNumber,
+      hookCall: call.hookCall ?? null,
     };
   }
 }

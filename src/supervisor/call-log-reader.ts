@@ -26,7 +26,7 @@ export class CallLogReader {
   private next = 0;
   private done = false;
 
-  constructor(private readonly base: string, private readonly nonce: string) {}
+  constructor(private readonly base: string, readonly nonce: string) {}
 
   /** Opens the log once the hook says it exists; false when it cannot be opened (then nothing is read). */
   open(): boolean {
@@ -54,7 +54,7 @@ export class CallLogReader {
         }
         this.next++;
         const message = parseHookMessage(line);
-        if (!message || message.type === 'sync') continue;
+        if (!message || message.type === 'sync' || message.type === 'part') continue;
         if (message.type === 'next') { this.nextPart(); continue; }
         handle(message);
         handled++;

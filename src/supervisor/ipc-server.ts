@@ -12,8 +12,8 @@ export interface HookHandlers {
   hello(connection: number, message: HelloMessage): void;
   /** The answer, or null when it comes later (a call waiting for budget) through `IpcServer.post`. */
   request(connection: number, pid: number, message: HookRequest): SupervisorMessage | null;
-  /** A call the hook granted from its lease; it has left, or is leaving, the process. */
-  start(connection: number, pid: number, message: StartMessage): void;
+  /** A call the hook granted from its lease; it has left, or is leaving, the process. `log` is the nonce of the call log it came in. */
+  start(connection: number, pid: number, log: string, message: StartMessage): void;
   /** What a hook had not used of its lease, given back after a recall. */
   returned(connection: number, amount: number): void;
   settle(connection: number, message: SettleMessage): void;
@@ -52,12 +52,12 @@ const POLL_IDLE_MS = 32;
 function dispatch(peer: Peer, handlers: HookHandlers, message: HookMessage, closed: boolean): string {
   switch (message.type) {
     // Handled even when the connection has closed: the request left.
-    case 'start': handlers.start(peer.connection, peer.pid, message); return '';
+    case 'start': handlers.start(peer.connection, peer.pid, peer.log?.nonce ?? '', message); return '';
     case 'returned': handlers.returned(peer.connection, message.amount); return '';
     case 'settle': handlers.settle(peer.connection, message); return '';
     case 'notice': handlers.notice(peer.pid, message); return '';
     case 'tool-run': case 'dead-letter': handlers.report(peer.connection, message); return '';
-    case 'hello': case 'log': case 'sync': case 'next': return '';
+    case 'hello': case 'log': case 'sync': case 'next': case 'part': return '';
     default: {
       if (closed && message.type !== 'checkpoint') return '';
       const reply = handlers.request(peer.connection, peer.pid, message);

@@ -157,7 +157,7 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
         case 'list-checkpoints': return checkpoints.list(m.rid);
       }
     },
-    start: (connection, pid, m) => accountant.start(connection, pid, m),
+    start: (connection, pid, log, m) => accountant.start(connection, pid, log, m),
     returned: (connection, amount) => accountant.returned(connection, amount),
     settle: (connection, m) => accountant.settle(connection, m),
     report: (connection, m) => accountant.report(connection, m),

@@ -17,12 +17,29 @@ function socketDir(base: string): string {
   return dir;
 }
 
-/** Removes the sockets and call logs a killed wflo left behind (its pid is gone). */
+/**
+ * A killed wflo's call logs are kept this long for the next wflo of its store to file (see
+ * call-log-recovery.ts); after that they belong to no store anyone runs.
+ */
+const UNFILED_LOG_MS = 24 * 60 * 60 * 1000;
+
+/** Removes the sockets a killed wflo left behind (its pid is gone), and its call logs once a day old. */
 function sweepStale(dir: string): void {
+  const now = Date.now();
   for (const name of fs.readdirSync(dir)) {
-    const pid = SOCKET.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !isProcessAlive(Number(pid))) fs.rmSync(path.join(dir, name), { force: true });
+    const match = SOCKET.exec(name);
+    if (!match || Number(match[1]) === process.pid || isProcessAlive(Number(match[1]))) continue;
+    const file = path.join(dir, name);
+    try {
+      if (match[2] === undefined || now - fs.statSync(file).mtimeMs > UNFILED_LOG_MS) fs.rmSync(file, { force: true });
+    } catch { /* gone already */ }
   }
+}
+
+/** The directories call logs may be in (tmpfs, and the socket directories for machines without one): none is made. */
+export function callLogDirs(): string[] {
+  const user = `wflo-${process.getuid?.() ?? 'user'}`;
+  return [...new Set([path.join(SHM, user), path.join(os.tmpdir(), user), path.join('/tmp', user)])];
 }
 
 /** tmpfs: a call log written there costs a copy to memory, never a disk write (nor the kernel throttling one). */

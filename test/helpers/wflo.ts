@@ -45,7 +45,7 @@ export function providerEnv(provider: { openaiBaseUrl: string; anthropicBaseUrl:
 export interface CallRow {
   seq: number; provider: string; model: string; endpoint: string; stream: number; status: string; estimated: number;
   input_tokens: number; cached_input_tokens: number; cache_write_tokens: number; output_tokens: number; reasoning_tokens: number;
-  cost_nano: number; reserved_nano: number; pid: number;
+  cost_nano: number; reserved_nano: number; pid: number; run_id: string;
 }
 export interface RunRow { id: string; status: string; exit_code: number | null; spent_nano: number; budget_nano: number | null }
 
