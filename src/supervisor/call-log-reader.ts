@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { callLogPath, parseHookMessage, type HookMessage } from '../protocol/messages.js';
 
+function removeFile(file: string): void {
+  fs.rmSync(file, { force: true });
+}
+
 /** A sync mark as the hook writes it. */
 const SYNC = '{"type":"sync"}';
 /** How much of a log is read per system call. */
@@ -26,7 +30,12 @@ export class CallLogReader {
   private next = 0;
   private done = false;
 
-  constructor(private readonly base: string, readonly nonce: string) {}
+  /**
+   * @param onPartRead called with each part read to its end (and the last when the reader closes): by
+   * default it is removed at once; wflo removes it once what was read from it is committed, so a
+   * wflo killed before then leaves it for the next one to file (see call-log-recovery.ts).
+   */
+  constructor(private readonly base: string, readonly nonce: string, private readonly onPartRead: (file: string) => void = removeFile) {}
 
   /** Opens the log once the hook says it exists; false when it cannot be opened (then nothing is read). */
   open(): boolean {
@@ -103,7 +112,7 @@ export class CallLogReader {
     if (this.fd === null) return;
     fs.closeSync(this.fd);
     this.fd = null;
-    if (remove) fs.rmSync(callLogPath(this.base, this.nonce, this.part), { force: true });
+    if (remove) this.onPartRead(callLogPath(this.base, this.nonce, this.part));
   }
 
   /** The connection is gone and the log read to its end: its file is removed (a partly written last line is dropped). */

@@ -76,7 +76,7 @@ function readLog(peer: Peer, handlers: HookHandlers, syncs: 'stop' | 'through' |
  * socket message goes after what the hook logged before it. When the connection has closed,
  * requests are dropped (nobody could act on a grant), and the log is read to its end.
  */
-function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean, logBase: string): string {
+function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean, logBase: string, readPart: (file: string) => void): string {
   let replies = '';
   let newline = peer.buffered.indexOf('\n');
   while (newline !== -1) {
@@ -87,7 +87,7 @@ function handleLines(peer: Peer, handlers: HookHandlers, closed: boolean, logBas
     if (message.type === 'hello') {
       if (message.v !== PROTOCOL_VERSION) { peer.socket.destroy(); return ''; }
       peer.pid = message.pid;
-      peer.log = new CallLogReader(logBase, message.log);
+      peer.log = new CallLogReader(logBase, message.log, readPart);
       handlers.hello(peer.connection, message);
       continue;
     }
@@ -118,6 +118,9 @@ export class IpcServer {
   /** What to do with the hooks' messages; null until open(): connections wait, unread. */
   private handlers: HookHandlers | null = null;
   private held: net.Socket[] = [];
+  /** Call log parts read to their end: removed once what was read from them is committed. */
+  private readParts: string[] = [];
+  private readonly readPart = (file: string): void => { this.readParts.push(file); };
 
   /** Where the hooks' call logs are (callLogBase). */
   readonly logBase: string;
@@ -176,7 +179,7 @@ export class IpcServer {
     socket.on('close', () => {
       // Its last reports may still be waiting for this turn's flush, or in its log: handle them before it counts as gone.
       this.ready.delete(peer);
-      this.batch(handlers, () => handleLines(peer, handlers, true, this.logBase));
+      this.batch(handlers, () => handleLines(peer, handlers, true, this.logBase, this.readPart));
       peer.log?.close();
       this.sockets.delete(socket);
       this.peers.delete(connection);
@@ -196,7 +199,7 @@ export class IpcServer {
     this.flushScheduled = false;
     const peers = [...this.ready];
     this.ready.clear();
-    const replies = this.batch(handlers, () => peers.map((peer) => handleLines(peer, handlers, false, this.logBase)));
+    const replies = this.batch(handlers, () => peers.map((peer) => handleLines(peer, handlers, false, this.logBase, this.readPart)));
     this.pollSoon(POLL_MS);
     if (!replies?.some(Boolean) && this.outbox.size === 0) { this.commitSoon(); return; }
     // Nothing is answered unless it was recorded.
@@ -245,6 +248,7 @@ export class IpcServer {
     if (!handlers) return true;
     try {
       handlers.commit();
+      for (const file of this.readParts.splice(0)) fs.rmSync(file, { force: true });
       return true;
     } catch (err) {
       this.outbox.clear();
