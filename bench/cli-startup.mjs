@@ -21,8 +21,12 @@ fs.writeFileSync(path.join(tmp, 'empty.ts'), 'const nothing: number = 0;\nexport
 const bins = { before: path.join(buildBaseline(ROOT, BASELINE, tmp), 'bin', 'wflo.js'), now: path.join(ROOT, 'bin', 'wflo.js') };
 const env = { ...process.env, NODE_OPTIONS: '', CI: '1' };
 // `wflo status` reads a store with some history: 20 runs.
-const db = path.join(tmp, 'store.db');
-for (let i = 0; i < 20; i++) spawnSync(process.execPath, [bins.now, 'run', '--db', db, 'empty.mjs'], { cwd: tmp, env, stdio: 'ignore' });
+// Each wflo writes its own: an older wflo refuses a store of a newer schema.
+const stores = Object.fromEntries(Object.entries(bins).map(([which, bin]) => {
+  const db = path.join(tmp, `store-${which}.db`);
+  for (let i = 0; i < 20; i++) spawnSync(process.execPath, [bin, 'run', '--db', db, 'empty.mjs'], { cwd: tmp, env, stdio: 'ignore' });
+  return [which, db];
+}));
 
 /** Wall time of one process, start to exit, in ms; it must succeed. */
 function sample(args) {
@@ -41,7 +45,7 @@ const cases = {
 };
 for (const [which, bin] of Object.entries(bins)) {
   cases[`${which}: wflo --version`] = [bin, '--version'];
-  cases[`${which}: wflo status`] = [bin, 'status', '--db', db];
+  cases[`${which}: wflo status`] = [bin, 'status', '--db', stores[which]];
   cases[`${which}: wflo run empty.mjs`] = [bin, 'run', '--db', path.join(tmp, `${which}.db`), 'empty.mjs'];
   cases[`${which}: wflo run empty.ts`] = [bin, 'run', '--db', path.join(tmp, `${which}.db`), 'empty.ts'];
 }
