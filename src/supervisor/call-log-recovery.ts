@@ -3,11 +3,12 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { PriceBook, type PriceOverrides } from '../pricing/price-book.js';
 import { costOf } from '../pricing/rates.js';
-import { callLogPath, parseHookMessage, type SettleMessage, type StartMessage } from '../protocol/messages.js';
+import { callLogPath, parseHookMessage, type Provider, type SettleMessage, type StartMessage } from '../protocol/messages.js';
 import { CheckpointStore } from '../store/checkpoint-store.js';
 import { JournalStore } from '../store/journal-store.js';
 import { isProcessAlive } from '../store/process-alive.js';
 import { RunStore } from '../store/run-store.js';
+import { shownStatus } from '../store/run-status.js';
 import type { CallSettlement } from '../store/types.js';
 import { callLogDirs } from './socket-dir.js';
 
@@ -37,7 +38,9 @@ function unreadLogs(dirs: readonly string[]): Map<string, UnreadLog[]> {
       if (!log) {
         log = { base, nonce: match[3]!, firstPart: Infinity, files: [] };
         logs.set(key, log);
-        byRun.set(match[2]!, [...(byRun.get(match[2]!) ?? []), log]);
+        const ofRun = byRun.get(match[2]!) ?? [];
+        ofRun.push(log);
+        byRun.set(match[2]!, ofRun);
       }
       log.firstPart = Math.min(log.firstPart, Number(match[4]));
       log.files.push(path.join(dir, name));
@@ -87,7 +90,9 @@ interface Filed { seq: number; requestKey: string | null }
 function fileRun(db: Database.Database, runId: string, logs: readonly UnreadLog[], prices: PriceBook, now: number): number {
   const store = new RunStore(db);
   const journal = new JournalStore(db);
-  const run = store.getRun(runId)!;
+  const run = store.getRun(runId);
+  // Checked again inside the transaction: a resume may have taken the run on since it was listed.
+  if (!run || shownStatus(run) !== 'interrupted') return 0;
   const afterCheckpointSeq = new CheckpointStore(db).head(runId)?.seq ?? 0;
   const filed = new Map<string, Filed>();
   for (const row of db.prepare('SELECT seq, hook_call AS hookCall FROM llm_calls WHERE run_id = ? AND hook_call IS NOT NULL').all(runId) as Array<{ seq: number; hookCall: string }>) {
@@ -115,7 +120,7 @@ function fileRun(db: Database.Database, runId: string, logs: readonly UnreadLog[
         continue;
       }
       const call = m.callId > 0 ? { seq: m.callId, requestKey: null } : filed.get(`${log.nonce}:${-m.callId}`);
-      const row = call && inFlight.get(runId, call.seq) as { provider: 'openai' | 'anthropic'; model: string; reserved: number } | undefined;
+      const row = call && inFlight.get(runId, call.seq) as { provider: Provider; model: string; reserved: number } | undefined;
       if (!call || !row) continue;
       const rates = prices.rates(row.provider, row.model);
       const s = settlement(m, row.reserved, (usage) => (rates ? costOf(rates, usage) : 0), now);
@@ -140,9 +145,10 @@ export async function fileUnreadCallLogs(db: Database.Database, overrides: Price
   const unread = unreadLogs(dirs);
   if (unread.size === 0) return [];
   const store = new RunStore(db);
+  // Runs of this store whose wflo died (a run of another store is left to that store's next wflo).
   const runs = [...unread.keys()].filter((runId) => {
     const run = store.getRun(runId);
-    return run?.status === 'running' && !isProcessAlive(run.supervisorPid);
+    return run !== undefined && shownStatus(run) === 'interrupted';
   });
   if (runs.length === 0) return [];
   // The catalogues are loaded only when there is something to cost.

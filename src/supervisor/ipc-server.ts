@@ -248,7 +248,7 @@ export class IpcServer {
     if (!handlers) return true;
     try {
       handlers.commit();
-      for (const file of this.readParts.splice(0)) fs.rmSync(file, { force: true });
+      if (this.readParts.length > 0) for (const file of this.readParts.splice(0)) fs.rmSync(file, { force: true });
       return true;
     } catch (err) {
       this.outbox.clear();

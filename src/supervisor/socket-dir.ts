@@ -6,9 +6,14 @@ import { isProcessAlive } from '../store/process-alive.js';
 /** Socket files are `wflo-<pid>-<run id>.sock`, and call logs that name plus `.<nonce>.<part>.log`: the pid says whose they are. */
 const SOCKET = /^wflo-(\d+)-[\w-]+\.sock(\.[a-z0-9]+\.\d+\.log)?$/;
 
+/** The name of the user's own directory under a base (one per user, so no one else's wflo shares it). */
+function userDirName(): string {
+  return `wflo-${process.getuid?.() ?? 'user'}`;
+}
+
 /** The user's own socket directory (0700: no other user can connect to a run's supervisor). */
 function socketDir(base: string): string {
-  const dir = path.join(base, `wflo-${process.getuid?.() ?? 'user'}`);
+  const dir = path.join(base, userDirName());
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stat = fs.lstatSync(dir);
   // Made by someone else (or a link to elsewhere): another user could listen in place of wflo.
@@ -38,7 +43,7 @@ function sweepStale(dir: string): void {
 
 /** The directories call logs may be in (tmpfs, and the socket directories for machines without one): none is made. */
 export function callLogDirs(): string[] {
-  const user = `wflo-${process.getuid?.() ?? 'user'}`;
+  const user = userDirName();
   return [...new Set([path.join(SHM, user), path.join(os.tmpdir(), user), path.join('/tmp', user)])];
 }
 
@@ -66,8 +71,7 @@ export function logDirFor(): string | undefined {
  */
 export function socketPathFor(runId: string): string {
   const name = `wflo-${process.pid}-${runId}.sock`;
-  const uid = String(process.getuid?.() ?? 'user');
-  const base = Buffer.byteLength(path.join(os.tmpdir(), `wflo-${uid}`, name)) <= 100 ? os.tmpdir() : '/tmp';
+  const base = Buffer.byteLength(path.join(os.tmpdir(), userDirName(), name)) <= 100 ? os.tmpdir() : '/tmp';
   const dir = socketDir(base);
   sweepStale(dir);
   return path.join(dir, name);
