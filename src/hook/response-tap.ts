@@ -32,7 +32,7 @@ function jsonUsage(request: LlmRequest, body: unknown): UsageResult {
 
 function finished(found: UsageResult, error: string | null, delivered: Buffer | null): CallOutcome {
   // Field by field (no spread): once per call, on the path between the response and the caller.
-  const ok = found.usage !== null && !error;
+  const ok = Boolean(found.usage) && !error;
   return { usage: found.usage, model: found.model, context: found.context, toolCalls: found.toolCalls, outcome: ok ? 'ok' : 'incomplete',
     error: ok ? error : error ?? 'no usage in the response', delivered: ok ? delivered : null };
 }
