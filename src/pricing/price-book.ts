@@ -1,5 +1,5 @@
 import type { Provider } from '../protocol/messages.js';
-import { cataloguePrice, loadCataloguePrices, PRICES_SOURCE } from './catalogue-prices.js';
+import { cataloguePrice, PRICES_SOURCE } from './catalogue-prices.js';
 import { overrideNotices, type OverrideNotice } from './override-notices.js';
 import { CONFIG_SOURCE, overrideRates } from './override-rates.js';
 import { loadOutputLimits, OUTPUT_LIMITS_SOURCE, type OutputLimits } from './output-limits.js';
@@ -18,30 +18,16 @@ export class PriceBook {
   private readonly overrides: ReadonlyMap<string, PriceOverride>;
   private readonly cache = new Map<string, ModelRates | null>();
 
-  constructor(private readonly config: PriceOverrides, private loadedLimits: OutputLimits | null) {
+  /**
+   * Both catalogues are loaded on first use, synchronously: the limits' snapshot in about a
+   * millisecond, the prices in some 50 ms, once per process. A run that prices nothing never pays.
+   */
+  constructor(private readonly config: PriceOverrides, private loadedLimits: OutputLimits | null = null) {
     this.overrides = new Map(Object.entries(config));
   }
 
-  /** A price book with its catalogues loaded (~35 ms, the first time in a process). */
-  static async load(overrides: PriceOverrides): Promise<PriceBook> {
-    const book = PriceBook.unloaded(overrides);
-    await book.load();
-    return book;
-  }
-
-  /** A price book whose catalogues are loaded later (load()), e.g. while the script starts. */
-  static unloaded(overrides: PriceOverrides): PriceBook {
-    return new PriceBook(overrides, null);
-  }
-
-  /** Loads both catalogues; nothing is priced before this resolves. */
-  async load(): Promise<void> {
-    this.loadedLimits ??= await loadOutputLimits();
-    loadCataloguePrices();
-  }
-
   get limits(): OutputLimits {
-    if (!this.loadedLimits) throw new Error('the price book was used before its catalogues were loaded');
+    this.loadedLimits ??= loadOutputLimits();
     return this.loadedLimits;
   }
 

@@ -141,7 +141,7 @@ function fileRun(db: Database.Database, runId: string, logs: readonly UnreadLog[
  * the log has their usage, else at their reservation), then the logs are removed. Runs of other
  * stores are left to theirs. Returns the ids of the runs whose record changed.
  */
-export async function fileUnreadCallLogs(db: Database.Database, overrides: PriceOverrides, now: number, dirs: readonly string[] = callLogDirs()): Promise<string[]> {
+export function fileUnreadCallLogs(db: Database.Database, overrides: PriceOverrides, now: number, dirs: readonly string[] = callLogDirs()): string[] {
   const unread = unreadLogs(dirs);
   if (unread.size === 0) return [];
   const store = new RunStore(db);
@@ -152,7 +152,7 @@ export async function fileUnreadCallLogs(db: Database.Database, overrides: Price
   });
   if (runs.length === 0) return [];
   // The catalogues are loaded only when there is something to cost.
-  const prices = await PriceBook.load(overrides);
+  const prices = new PriceBook(overrides);
   const changed: string[] = [];
   for (const runId of runs) {
     const logs = unread.get(runId)!;

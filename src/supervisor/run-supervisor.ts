@@ -104,8 +104,8 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
   // The run is on record: the script may go. What it sends waits in the socket until the supervision below is ready.
   script.go();
   reporter.start({ runId, script: path.relative(o.cwd, o.script) || o.script, budgetNano: o.budgetNano, onBudget: o.onBudget, simulated: o.simulate, dbPath: o.dbPath });
-  // Its catalogues are loaded while the script starts (before any of its messages is read).
-  const prices = PriceBook.unloaded(o.prices);
+  // Its catalogues are loaded by the first call priced: a script that makes none never waits for them.
+  const prices = new PriceBook(o.prices);
 
   let stopReason: { status: RunStatus; message: string; exitCode: number } | null = null;
   const timers: NodeJS.Timeout[] = [];
@@ -172,7 +172,6 @@ export async function superviseRun(o: ResolvedRunOptions, ctx: SuperviseContext,
   try {
     script.stdout?.on('data', (chunk: Buffer) => reporter.scriptOutput('stdout', chunk.toString('utf8')));
     script.stderr?.on('data', (chunk: Buffer) => reporter.scriptOutput('stderr', chunk.toString('utf8')));
-    await prices.load();
     for (const notice of prices.notices()) reporter.event({ type: 'notice', message: notice.message });
     ipc.open(handlers);
     const exit = await script.exited;

@@ -82,9 +82,9 @@ describe('filing a killed wflo\'s unread call logs', () => {
 
     const db = openDatabase(file, { create: false });
     try {
-      expect(await fileUnreadCallLogs(db, {}, 1000, [dir])).toEqual(['run-abc']);
+      expect(fileUnreadCallLogs(db, {}, 1000, [dir])).toEqual(['run-abc']);
       // Once filed, there is nothing left to file.
-      expect(await fileUnreadCallLogs(db, {}, 2000, [dir])).toEqual([]);
+      expect(fileUnreadCallLogs(db, {}, 2000, [dir])).toEqual([]);
       const run = new RunStore(db).getRun('run-abc')!;
       expect(run.status).toBe('running');
       expect(run.spentNano).toBe(3 * EXACT_NANO + 3 * HELD);

