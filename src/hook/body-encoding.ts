@@ -1,4 +1,4 @@
-import zlib from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 
 /** A request body's content coding, as wflo reads and writes it; null for none (identity). */
 export type BodyEncoding = 'gzip' | 'deflate' | 'br' | null;
@@ -15,7 +15,7 @@ export function bodyEncoding(header: string | null): BodyEncoding | undefined {
 /** The text of a compressed body (so wflo meters what the provider will read); undefined when it does not decompress. */
 export function decodeBody(bytes: Uint8Array, encoding: Exclude<BodyEncoding, null>): string | undefined {
   try {
-    const plain = encoding === 'gzip' ? zlib.gunzipSync(bytes) : encoding === 'br' ? zlib.brotliDecompressSync(bytes) : zlib.inflateSync(bytes);
+    const plain = encoding === 'gzip' ? gunzipSync(bytes) : encoding === 'br' ? brotliDecompressSync(bytes) : inflateSync(bytes);
     return plain.toString('utf8');
   } catch {
     return undefined;
@@ -24,6 +24,6 @@ export function decodeBody(bytes: Uint8Array, encoding: Exclude<BodyEncoding, nu
 
 /** A body wflo rewrote, compressed again with the coding the caller declared. */
 export function encodeBody(text: string, encoding: Exclude<BodyEncoding, null>): Uint8Array<ArrayBuffer> {
-  const buffer = encoding === 'gzip' ? zlib.gzipSync(text) : encoding === 'br' ? zlib.brotliCompressSync(text) : zlib.deflateSync(text);
+  const buffer = encoding === 'gzip' ? gzipSync(text) : encoding === 'br' ? brotliCompressSync(text) : deflateSync(text);
   return new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
 }

@@ -1,5 +1,5 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { callLogPath } from '../protocol/messages.js';
 
 /** A part is closed and the log goes on in a new one past this size: wflo removes parts it has read. */
@@ -19,7 +19,7 @@ function partLine(): string {
  */
 export class CallLog {
   /** Names the log's files; given to wflo in the hello. */
-  readonly nonce = crypto.randomBytes(8).toString('hex');
+  readonly nonce = randomBytes(8).toString('hex');
   private fd: number | null = null;
   private part = 0;
   private written = 0;
@@ -45,7 +45,7 @@ export class CallLog {
     try {
       if (this.fd === null) this.open();
       else if (this.written >= this.partBytes) this.rotate();
-      this.written += fs.writeSync(this.fd!, line);
+      this.written += writeSync(this.fd!, line);
       return true;
     } catch {
       return false;
@@ -53,19 +53,19 @@ export class CallLog {
   }
 
   private open(): void {
-    this.fd = fs.openSync(callLogPath(this.base, this.nonce, this.part), 'a', 0o600);
-    this.written = fs.writeSync(this.fd, partLine());
+    this.fd = openSync(callLogPath(this.base, this.nonce, this.part), 'a', 0o600);
+    this.written = writeSync(this.fd, partLine());
     if (this.part === 0) this.onOpened();
   }
 
   private rotate(): void {
     // The next part exists before the old one says so: wflo finds it when it reads `next`. If it
     // cannot be made, the log goes on in the old part (and the part number stays where wflo reads).
-    const next = fs.openSync(callLogPath(this.base, this.nonce, this.part + 1), 'a', 0o600);
-    const head = fs.writeSync(next, partLine());
+    const next = openSync(callLogPath(this.base, this.nonce, this.part + 1), 'a', 0o600);
+    const head = writeSync(next, partLine());
     const old = this.fd!;
-    fs.writeSync(old, '{"type":"next"}\n');
-    fs.closeSync(old);
+    writeSync(old, '{"type":"next"}\n');
+    closeSync(old);
     this.fd = next;
     this.part++;
     this.written = head;

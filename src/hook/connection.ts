@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { connect, type Socket } from 'node:net';
 import {
   PROTOCOL_VERSION, parseSupervisorMessage,
   type DeadLetterMessage, type HookRequest, type NoticeMessage, type SettleMessage, type StartMessage, type SupervisorMessage, type ToolRunMessage,
@@ -24,7 +24,7 @@ type Pending = (answer: SupervisorMessage | Error) => void;
  * goes away so the process can follow it.
  */
 export class SupervisorConnection {
-  private readonly socket: net.Socket;
+  private readonly socket: Socket;
   private readonly pending = new Map<number, Pending>();
   private nextRid = 1;
   private buffered = '';
@@ -40,7 +40,7 @@ export class SupervisorConnection {
   constructor(socketPath: string, logBase: string, private readonly onSupervisorLost: () => void) {
     this.supervisorPid = Number(/wflo-(\d+)-[^/]*\.sock$/.exec(socketPath)?.[1] ?? 0);
     this.log = new CallLog(logBase, () => { this.send({ type: 'log' }); });
-    this.socket = net.connect(socketPath);
+    this.socket = connect(socketPath);
     this.socket.unref();
     this.socket.setEncoding('utf8');
     let connected = false;

@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { openAiInputTokensBound } from './token-bound.js';
 
 export { hasKnownEncoding } from './token-encoding.js';
@@ -14,8 +14,8 @@ let loaded: TokenBound | null | undefined;
 function candidates(): string[] {
   const here = typeof __dirname === 'string' ? __dirname : null;
   if (!here) return [];
-  const fromSources = path.basename(here) === 'hook' && path.basename(path.dirname(here)) === 'src';
-  return fromSources ? [path.join(here, '..', '..', 'dist', BUNDLE)] : [path.join(here, BUNDLE)];
+  const fromSources = basename(here) === 'hook' && basename(dirname(here)) === 'src';
+  return fromSources ? [join(here, '..', '..', 'dist', BUNDLE)] : [join(here, BUNDLE)];
 }
 
 /**

@@ -1,5 +1,5 @@
 import Module, { register } from 'node:module';
-import path from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mayImportWflo } from './wflo-imports.js';
 
@@ -31,12 +31,12 @@ function resolveWflo(targets: Record<string, string>, specifier: string, context
  * through the resolver. Only when normal resolution fails, so a project's own wflo wins.
  */
 export function resolveWfloForScripts(distDir: string, entry: string | undefined): void {
-  const targets = Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, pathToFileURL(path.join(distDir, file)).href]));
+  const targets = Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, pathToFileURL(join(distDir, file)).href]));
   // Node 22.15+ resolves in this thread, synchronously; older Nodes start a loader thread, ~35 ms
   // per process: only started when the script's own files may import wflo.
   const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   if (registerHooks) registerHooks({ resolve: (specifier, context, next) => resolveWflo(targets, specifier, context, next) });
-  else if (entry === undefined || mayImportWflo(entry)) register(pathToFileURL(path.join(distDir, 'hook', 'resolve-hooks.js')).href, { data: { targets } });
+  else if (entry === undefined || mayImportWflo(entry)) register(pathToFileURL(join(distDir, 'hook', 'resolve-hooks.js')).href, { data: { targets } });
   const loader = Module as unknown as { _resolveFilename: ResolveFilename };
   const original = loader._resolveFilename;
   loader._resolveFilename = function resolveFilename(request: string, ...rest: unknown[]): string {
@@ -46,7 +46,7 @@ export function resolveWfloForScripts(distDir: string, entry: string | undefined
       // Own properties only: a module named "constructor" must not find Object's.
       const file = Object.hasOwn(ENTRIES, request) ? ENTRIES[request] : undefined;
       if (file === undefined) throw err;
-      return path.join(distDir, file);
+      return join(distDir, file);
     }
   };
 }

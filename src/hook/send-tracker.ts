@@ -1,4 +1,4 @@
-import diagnostics from 'node:diagnostics_channel';
+import { subscribe } from 'node:diagnostics_channel';
 
 /** A header that tells the undici request apart; removed before anything is written. */
 export const MARK = 'x-wflo-send';
@@ -41,7 +41,7 @@ export class SendTracker {
   private listen(): void {
     if (this.listening) return;
     this.listening = true;
-    diagnostics.subscribe('undici:request:create', (message) => {
+    subscribe('undici:request:create', (message) => {
       const request = (message as { request?: UndiciRequest }).request;
       if (!request) return;
       const id = takeMark(request);
@@ -50,13 +50,13 @@ export class SendTracker {
       call.state = 'created';
       this.requests.set(request, id);
     });
-    diagnostics.subscribe('undici:client:sendHeaders', (message) => {
+    subscribe('undici:client:sendHeaders', (message) => {
       const request = (message as { request?: object }).request;
       const id = request ? this.requests.get(request) : undefined;
       const call = id === undefined ? undefined : this.calls.get(id);
       if (call) call.state = 'sent';
     });
-    diagnostics.subscribe('undici:client:connected', (message) => {
+    subscribe('undici:client:connected', (message) => {
       const socket = (message as { socket?: { alpnProtocol?: unknown } }).socket;
       if (socket?.alpnProtocol === 'h2') this.http2 = true;
     });

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { basename, delimiter, join } from 'node:path';
 import type { Notify } from './notices.js';
 
 /** Programs that are Node (or start Node with the environment they were given). */
@@ -10,27 +10,27 @@ const CLEARS_ENV = /(?:^|\s)env\s+(?:-\S*i\S*|--ignore-environment)\b|-u\s*(?:NO
 
 function onPath(file: string): string | null {
   if (file.includes('/')) return file;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, file);
-    if (dir && fs.existsSync(candidate)) return candidate;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, file);
+    if (dir && existsSync(candidate)) return candidate;
   }
   return null;
 }
 
 /** Node itself, a known Node tool, or a script whose `#!` line runs node (npx, a CLI installed by npm). */
 function isNodeProgram(file: string): boolean {
-  if (file === process.execPath || NODE_PROGRAMS.has(path.basename(file))) return true;
+  if (file === process.execPath || NODE_PROGRAMS.has(basename(file))) return true;
   const resolved = onPath(file);
   if (!resolved) return false;
   try {
-    const fd = fs.openSync(resolved, 'r');
+    const fd = openSync(resolved, 'r');
     try {
       const head = Buffer.alloc(128);
-      const read = fs.readSync(fd, head, 0, head.length, 0);
+      const read = readSync(fd, head, 0, head.length, 0);
       const line = head.subarray(0, read).toString('latin1').split('\n', 1)[0] ?? '';
       return line.startsWith('#!') && /\bnode(?:js)?\b/.test(line);
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
   } catch {
     return false;
@@ -44,7 +44,7 @@ function firstProgram(command: string): string | null {
   while (i < words.length) {
     const word = words[i] ?? '';
     if (/^\w+=/.test(word) || word === 'exec') { i++; continue; }
-    if (path.basename(word) === 'env') {
+    if (basename(word) === 'env') {
       i++;
       while (i < words.length && ((words[i] ?? '').startsWith('-') || /^\w+=/.test(words[i] ?? ''))) i++;
       continue;
@@ -67,7 +67,7 @@ function shown(file: string, args: readonly string[]): string {
  */
 export function watchSpawn(file: string, args: readonly string[], notify: Notify, budgeted: boolean): void {
   try {
-    const name = path.basename(file);
+    const name = basename(file);
     const commandAt = SHELLS.has(name) ? args.findIndex((arg) => /^-\w*c\w*$/.test(arg)) : -1;
     const command = commandAt === -1 ? null : args[commandAt + 1] ?? null;
     const line = command ?? `${name} ${args.join(' ')}`;
@@ -78,7 +78,7 @@ export function watchSpawn(file: string, args: readonly string[], notify: Notify
     if (!budgeted) return;
     const program = command !== null ? firstProgram(command) : file;
     if (program && !isNodeProgram(program)) {
-      notify('non-node-child', `started \`${shown(file, args)}\`: ${path.basename(program)} is not a Node program, so wflo cannot meter (or hold to the budget) any LLM call it makes`);
+      notify('non-node-child', `started \`${shown(file, args)}\`: ${basename(program)} is not a Node program, so wflo cannot meter (or hold to the budget) any LLM call it makes`);
     }
   } catch { /* a warning is never worth breaking the spawn */ }
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 
 /**
  * The variable naming the descriptor a held script waits on. Not one of ENV: it is read once,
@@ -28,7 +28,7 @@ export function waitForGo(env: NodeJS.ProcessEnv): boolean {
   let read = -1;
   while (read === -1) {
     try {
-      read = fs.readSync(fd, byte, 0, 1, null);
+      read = readSync(fd, byte, 0, 1, null);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // Node leaves the child's end blocking; should it not be, wait a little. Anything else (a wrapper that did not pass the descriptor on): not held.
@@ -36,6 +36,6 @@ export function waitForGo(env: NodeJS.ProcessEnv): boolean {
       sleep(RETRY_MS);
     }
   }
-  try { fs.closeSync(fd); } catch { /* already closed */ }
+  try { closeSync(fd); } catch { /* already closed */ }
   return read === 1 && byte[0] === GO;
 }

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The scan gives up (and says "maybe") past this many files or bytes: a big project pays ~35 ms, never a failed import. */
@@ -17,13 +17,13 @@ const CODE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 /** The file a relative specifier names, trying what Node and TypeScript would (x.js written for x.ts, directories' index files). */
 function localFile(from: string, specifier: string): string | null {
-  const target = specifier.startsWith('file:') ? fileURLToPath(specifier) : path.resolve(path.dirname(from), specifier);
+  const target = specifier.startsWith('file:') ? fileURLToPath(specifier) : resolve(dirname(from), specifier);
   const stem = target.replace(/\.(?:[cm]?js|jsx)$/, '');
   const candidates = [...EXTENSIONS.map((ext) => target + ext), ...EXTENSIONS.slice(1).map((ext) => stem + ext),
-    ...EXTENSIONS.slice(1).map((ext) => path.join(target, `index${ext}`))];
+    ...EXTENSIONS.slice(1).map((ext) => join(target, `index${ext}`))];
   for (const candidate of candidates) {
     try {
-      if (fs.statSync(candidate).isFile()) return candidate;
+      if (statSync(candidate).isFile()) return candidate;
     } catch { /* not this one */ }
   }
   return null;
@@ -44,14 +44,14 @@ function isLocal(specifier: string): boolean {
  * followed: one that uses wflo depends on it and resolves it itself.
  */
 export function mayImportWflo(entry: string): boolean {
-  const queue = [path.resolve(entry)];
+  const queue = [resolve(entry)];
   const seen = new Set(queue);
   let bytes = 0;
   while (queue.length > 0) {
     const file = queue.shift() as string;
     let source: string;
     try {
-      source = fs.readFileSync(file, 'utf8');
+      source = readFileSync(file, 'utf8');
     } catch {
       return true;
     }
