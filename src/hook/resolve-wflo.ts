@@ -1,4 +1,4 @@
-import Module, { register } from 'node:module';
+import Module, { createRequire, register } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { mayImportWflo } from './wflo-imports.js';
@@ -26,6 +26,16 @@ function resolveWflo(targets: Record<string, string>, specifier: string, context
   }
 }
 
+/** Whether the script's project resolves wflo itself (installed, or the script is inside wflo's own package). */
+function projectHasWflo(entry: string): boolean {
+  try {
+    createRequire(entry).resolve('wflo');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Lets scripts import 'wflo' without installing it: ESM through a resolve hook, CommonJS
  * through the resolver. Only when normal resolution fails, so a project's own wflo wins.
@@ -33,10 +43,10 @@ function resolveWflo(targets: Record<string, string>, specifier: string, context
 export function resolveWfloForScripts(distDir: string, entry: string | undefined): void {
   const targets = Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, pathToFileURL(join(distDir, file)).href]));
   // Node 22.15+ resolves in this thread, synchronously; older Nodes start a loader thread, ~35 ms
-  // per process: only started when the script's own files may import wflo.
+  // per process: only started when the script's own files may import wflo and its project has none.
   const registerHooks = (Module as unknown as { registerHooks?: RegisterHooks }).registerHooks;
   if (registerHooks) registerHooks({ resolve: (specifier, context, next) => resolveWflo(targets, specifier, context, next) });
-  else if (entry === undefined || mayImportWflo(entry)) register(pathToFileURL(join(distDir, 'hook', 'resolve-hooks.js')).href, { data: { targets } });
+  else if (entry === undefined || (mayImportWflo(entry) && !projectHasWflo(entry))) register(pathToFileURL(join(distDir, 'hook', 'resolve-hooks.js')).href, { data: { targets } });
   const loader = Module as unknown as { _resolveFilename: ResolveFilename };
   const original = loader._resolveFilename;
   loader._resolveFilename = function resolveFilename(request: string, ...rest: unknown[]): string {
