@@ -94,7 +94,7 @@ describe('leased calls', () => {
     expect(readDb(db).calls.filter((c) => c.run_id === calls[0]!.run_id).map((c) => c.status)).toEqual(['ok', 'in_flight', 'in_flight', 'in_flight', 'in_flight']);
   });
 
-  it('wflo killed -9 before it read the calls made from the lease: the next wflo files them from the logs, exact, each once; `resume` counts them', async () => {
+  it('wflo killed -9 before it read the calls made from the lease: `status` files them from the logs, exact, each once; `resume` counts them', async () => {
     // Calls 2-9 answer at once, the 10th hangs.
     provider = await startFakeProvider({ latencyMs: (seq) => (seq === 10 ? 30_000 : 0), usage: { inputTokens: 100, outputTokens: 10 } });
     const { child, db, scriptPid } = await startLeased(9, 'in-turn');
@@ -112,18 +112,21 @@ describe('leased calls', () => {
     if (!fs.existsSync('/dev/shm')) return; // beside the socket instead: the same, but not where callLogsOf looks
     expect(callLogsOf(wfloPid)).toHaveLength(1);
 
-    // The store's next wflo files them before anything else: 9 exact, the hanging one at its reservation.
-    const resumed = await wflo(['resume', runId, '--db', db, '--budget', String((9 * FIRST_CALL_NANO) / 1e9)]);
-    expect(resumed.stderr).toContain('has already spent its budget');
-    expect(resumed.exitCode).toBe(2);
+    // `wflo status` files them first, so it shows what was spent: 9 exact, the hanging one at its reservation.
+    const status = JSON.parse((await wflo(['status', '--db', db, '--json'])).stdout) as Array<{ status: string; spentUsd: number; llmCalls: number }>;
     expect(callLogsOf(wfloPid)).toEqual([]);
     const { calls } = readDb(db);
     expect(calls).toHaveLength(10);
     for (const call of calls.slice(0, 9)) expect(call).toMatchObject({ status: 'ok', estimated: 0, cost_nano: FIRST_CALL_NANO });
     expect(calls[9]).toMatchObject({ status: 'in_flight', estimated: 1, cost_nano: calls[9]!.reserved_nano });
     expect(new Set(calls.map((c) => c.seq)).size).toBe(10);
-    const status = JSON.parse((await wflo(['status', '--db', db, '--json'])).stdout) as Array<{ status: string; spentUsd: number }>;
-    expect(status[0]).toMatchObject({ status: 'interrupted', spentUsd: (9 * FIRST_CALL_NANO + calls[9]!.reserved_nano) / 1e9 });
+    expect(status[0]).toMatchObject({ status: 'interrupted', llmCalls: 10, spentUsd: (9 * FIRST_CALL_NANO + calls[9]!.reserved_nano) / 1e9 });
+
+    // A resume counts them: the budget is spent. Nothing is filed twice.
+    const resumed = await wflo(['resume', runId, '--db', db, '--budget', String((9 * FIRST_CALL_NANO) / 1e9)]);
+    expect(resumed.stderr).toContain('has already spent its budget');
+    expect(resumed.exitCode).toBe(2);
+    expect(readDb(db).calls).toEqual(calls);
   });
 
   it('a checkpoint not awaited, then a call from the lease: filed in the order the script made them, though one went by socket and one by the call log', async () => {

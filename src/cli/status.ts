@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { formatUsd } from '../ledger/money.js';
 import { runDetailJson, runFacts, runJson, type GuardDetails, type RunHistory } from '../json/run-json.js';
 import { RunStore } from '../store/run-store.js';
+import { fileUnreadCallLogs } from '../supervisor/call-log-recovery.js';
 import { guardLines } from './guard-details.js';
 import { asStoreError } from '../store/store-failure.js';
 import type { ModelBreakdown, RunRecord, RunStatus } from '../store/types.js';
@@ -67,8 +68,10 @@ function detail(run: RunRecord, byModel: ModelBreakdown[], history: RunHistory, 
 export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx: CliContext): number {
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number, got "${flags.limit}"`);
-  const { db, path: dbPath } = openExistingStore(ctx, flags.db);
+  const { db, path: dbPath, prices } = openExistingStore(ctx, flags.db);
   try {
+    // A run whose wflo was killed shows what its processes spent, not only what wflo had read of it.
+    fileUnreadCallLogs(db, prices, ctx.clock());
     const store = new RunStore(db);
     if (runId === undefined) {
       const runs = store.listRuns(limit);
