@@ -99,6 +99,12 @@ export const SNAPSHOT_FILE = 'dist/output-limits.json';
  */
 export function loadOutputLimits(): OutputLimits {
   // The package's own name resolves to its root from src/ (tests) and from dist/ alike.
-  const root = path.dirname(createRequire(import.meta.url).resolve('wflo/package.json'));
-  return new OutputLimits(JSON.parse(fs.readFileSync(path.join(root, SNAPSHOT_FILE), 'utf8')) as Catalogue);
+  const file = path.join(path.dirname(createRequire(import.meta.url).resolve('wflo/package.json')), SNAPSHOT_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`wflo is not built: ${file} is missing (run \`npm run build\`)`, { cause: err });
+  }
+  return new OutputLimits(JSON.parse(text) as Catalogue);
 }
