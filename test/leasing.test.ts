@@ -85,12 +85,13 @@ describe('leased calls', () => {
     const { calls } = readDb(db);
     expect(calls.map((c) => c.status)).toEqual(['ok', 'in_flight', 'in_flight', 'in_flight', 'in_flight']);
     // A run whose wflo died is spent what it committed to: its unfinished calls at their reservation.
+    // `status` files what the dead wflo left in the logs first (here: starts it had read, so nothing new) and removes them.
     const status = JSON.parse((await wflo(['status', '--db', db, '--json'])).stdout) as Array<{ status: string; spentUsd: number }>;
     const reserved = calls.slice(1).reduce((sum, c) => sum + c.reserved_nano, 0);
     expect(status[0]).toMatchObject({ status: 'interrupted', spentUsd: (FIRST_CALL_NANO + reserved) / 1e9 });
-    // The next run of the store files what the dead wflo left in the logs (here: starts it had read) and removes them.
-    expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
     expect(callLogsOf(child.pid!)).toEqual([]);
+    expect(readDb(db).calls).toEqual(calls);
+    expect((await wflo(['run', path.join(FIXTURES, 'plain.mjs'), '--db', db])).exitCode).toBe(0);
     expect(readDb(db).calls.filter((c) => c.run_id === calls[0]!.run_id).map((c) => c.status)).toEqual(['ok', 'in_flight', 'in_flight', 'in_flight', 'in_flight']);
   });
 

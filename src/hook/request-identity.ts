@@ -1,7 +1,8 @@
-import { createHash, hash } from 'node:crypto';
+// The module object, not named imports: `hash` is missing before Node 20.12, where a named import of it would not link.
+import crypto from 'node:crypto';
 
 /** sha256 in hex: one-shot where Node has it (20.12+), a third of the cost of a Hash object on a small body. */
-const sha256 = (text: string): string => (typeof hash === 'function' ? hash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex'));
+const sha256 = (text: string): string => (crypto.hash ? crypto.hash('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex'));
 import { NOT_MEANING } from '../guards/fingerprint.js';
 import type { LlmRequest } from './providers/types.js';
 
