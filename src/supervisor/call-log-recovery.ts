@@ -10,6 +10,7 @@ import { isProcessAlive } from '../store/process-alive.js';
 import { RunStore } from '../store/run-store.js';
 import { shownStatus } from '../store/run-status.js';
 import type { CallSettlement } from '../store/types.js';
+import { contextEntries } from './response-context.js';
 import { callLogDirs } from './socket-dir.js';
 
 /** A call log part: `wflo-<wflo pid>-<run id>.sock.<nonce>.<part>.log`. */
@@ -125,6 +126,8 @@ function fileRun(db: Database.Database, runId: string, logs: readonly UnreadLog[
       const rates = prices.rates(row.provider, row.model);
       const s = settlement(m, row.reserved, (usage) => (rates ? costOf(rates, usage) : 0), now);
       store.settleCall(runId, call.seq, s);
+      // A Responses API id a resumed run may continue from is known, as if wflo had read the settle itself.
+      if (s.status === 'ok') for (const [ref, tokens] of contextEntries(m.context, m.usage!)) store.rememberContext(runId, ref, tokens);
       if (s.status === 'ok' && run.journal && m.journal && call.requestKey !== null) {
         journal.add(runId, { callSeq: call.seq, requestKey: call.requestKey, httpStatus: m.httpStatus, contentType: m.journal.contentType, body: m.journal.body },
           afterCheckpointSeq, run.attempts, now);

@@ -29,10 +29,7 @@ export class ResponseContext {
 
   /** Remembers a settled response: `refs[0]` is the response's id, the rest its output items' ids. */
   remember(refs: readonly string[], usage: Usage): void {
-    const [response, ...items] = refs;
-    if (response === undefined) return;
-    const entries: Array<[string, number]> = [[response, usage.inputTokens + usage.outputTokens], ...items.map((id): [string, number] => [id, usage.outputTokens])];
-    for (const [ref, tokens] of entries) {
+    for (const [ref, tokens] of contextEntries(refs, usage)) {
       this.keep(ref, tokens);
       this.store.rememberContext(this.runId, ref, tokens);
     }
@@ -43,4 +40,14 @@ export class ResponseContext {
     this.recent.set(ref, tokens);
     if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value as string);
   }
+}
+
+/**
+ * What a settled response lets later requests bring in, by id: the response (its input and
+ * output), each of its output items (output only). `refs[0]` is the response's id.
+ */
+export function contextEntries(refs: readonly string[], usage: Usage): Array<[string, number]> {
+  const [response, ...items] = refs;
+  if (response === undefined) return [];
+  return [[response, usage.inputTokens + usage.outputTokens], ...items.map((id): [string, number] => [id, usage.outputTokens])];
 }

@@ -24,11 +24,11 @@ const start = (lid: number): string => JSON.stringify({
   inputTokensMax: 120, outputTokensMax: 50, choices: 1, unbounded: null, refs: [], requestKey: `key-${lid}`, fit: true, minOutputTokens: 1,
   agent: null, fingerprint: `f${lid}`, retryOf: null, tryNumber: 1,
 });
-const settle = (callId: number, outcome: 'ok' | 'error' | 'incomplete'): string => JSON.stringify({
+const settle = (callId: number, outcome: 'ok' | 'error' | 'incomplete', context: string[] = []): string => JSON.stringify({
   type: 'settle', callId, outcome, usage: outcome === 'ok' ? { inputTokens: 100, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 10, reasoningTokens: 0 } : null,
   httpStatus: outcome === 'error' ? 500 : 200, latencyMs: 3, model: 'gpt-4o-mini', error: outcome === 'ok' ? null : 'broken',
   journal: outcome === 'ok' ? { contentType: 'application/json', body: Buffer.from(`{"id":"r${callId}"}`).toString('base64') } : null,
-  context: [], errorCode: null, toolCalls: [],
+  context, errorCode: null, toolCalls: [],
 });
 
 function deadPid(): number {
@@ -54,7 +54,7 @@ function setUp(): { dir: string; file: string; wfloPid: number } {
   const base = path.join(dir, `wflo-${wfloPid}-run-abc.sock.${NONCE}`);
   // Part 0 was read to its end and removed; part 1 was read partly (its first settles are of calls on record).
   fs.writeFileSync(`${base}.1.log`, [
-    '{"type":"part","pid":4242}', settle(1, 'ok'), settle(-1, 'ok'), start(2), '{"type":"sync"}', settle(-2, 'ok'),
+    '{"type":"part","pid":4242}', settle(1, 'ok'), settle(-1, 'ok'), start(2), '{"type":"sync"}', settle(-2, 'ok', ['resp_3', 'msg_3']),
     start(3), settle(-3, 'error'), start(4), '{"type":"next"}', '',
   ].join('\n'));
   // The last part ends in a line the hook never finished (it was killed mid-write).
@@ -91,6 +91,8 @@ describe('filing a killed wflo\'s unread call logs', () => {
       const journal = db.prepare('SELECT call_seq AS seq, request_key AS key FROM journal ORDER BY call_seq').all();
       // Responses of the calls whose request the log still names (their start lines) go in the journal.
       expect(journal).toEqual([{ seq: 3, key: 'key-2' }]);
+      // A Responses API id in a filed settle is known to a resumed run: the response 100 in + 10 out, its output item 10.
+      expect(db.prepare('SELECT ref, tokens FROM response_context ORDER BY ref DESC').all()).toEqual([{ ref: 'resp_3', tokens: 110 }, { ref: 'msg_3', tokens: 10 }]);
     } finally {
       db.close();
     }
