@@ -113,6 +113,19 @@ describe('leased calls', () => {
     if (!fs.existsSync('/dev/shm')) return; // beside the socket instead: the same, but not where callLogsOf looks
     expect(callLogsOf(wfloPid)).toHaveLength(1);
 
+    // While another process holds the store's write lock, `status` still shows the run as recorded, says why, and files nothing.
+    const locker = new (sqlite())(db);
+    try {
+      locker.exec('BEGIN IMMEDIATE');
+      const locked = await wflo(['status', '--db', db, '--json']);
+      expect(locked.exitCode).toBe(0);
+      expect(locked.stderr).toBe('wflo: calls a killed wflo left in its call logs are not on record yet (database is locked); showing what is');
+      expect((JSON.parse(locked.stdout) as Array<{ llmCalls: number }>)[0]).toMatchObject({ llmCalls: 1 });
+      expect(callLogsOf(wfloPid)).toHaveLength(1);
+    } finally {
+      locker.close();
+    }
+
     // `wflo status` files them first, so it shows what was spent: 9 exact, the hanging one at its reservation.
     const status = JSON.parse((await wflo(['status', '--db', db, '--json'])).stdout) as Array<{ status: string; spentUsd: number; llmCalls: number }>;
     expect(callLogsOf(wfloPid)).toEqual([]);

@@ -71,7 +71,12 @@ export function statusCommand(runId: string | undefined, flags: StatusFlags, ctx
   const { db, path: dbPath, prices } = openExistingStore(ctx, flags.db);
   try {
     // A run whose wflo was killed shows what its processes spent, not only what wflo had read of it.
-    fileUnreadCallLogs(db, prices, ctx.clock());
+    // Best effort: a store that cannot be written now (locked, read-only) is still shown as recorded.
+    try {
+      fileUnreadCallLogs(db, prices, ctx.clock());
+    } catch (err) {
+      ctx.stderr.write(`wflo: calls a killed wflo left in its call logs are not on record yet (${err instanceof Error ? err.message : String(err)}); showing what is\n`);
+    }
     const store = new RunStore(db);
     if (runId === undefined) {
       const runs = store.listRuns(limit);

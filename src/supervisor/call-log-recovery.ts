@@ -88,8 +88,7 @@ interface Filed { seq: number; requestKey: string | null }
  * the store yet (its hook's call number says which are), and each settle of a call still in
  * flight, costed exactly; a response the run journals goes in its journal.
  */
-function fileRun(db: Database.Database, runId: string, logs: readonly UnreadLog[], prices: PriceBook, now: number): number {
-  const store = new RunStore(db);
+function fileRun(db: Database.Database, store: RunStore, runId: string, logs: readonly UnreadLog[], prices: PriceBook, now: number): number {
   const journal = new JournalStore(db);
   const run = store.getRun(runId);
   // Checked again inside the transaction: a resume may have taken the run on since it was listed.
@@ -163,7 +162,7 @@ export function fileUnreadCallLogs(db: Database.Database, overrides: PriceOverri
   const changed: string[] = [];
   for (const runId of runs) {
     const logs = unread.get(runId)!;
-    const count = db.transaction(() => fileRun(db, runId, logs, prices, now)).immediate();
+    const count = db.transaction(() => fileRun(db, store, runId, logs, prices, now)).immediate();
     for (const log of logs) for (const file of log.files) fs.rmSync(file, { force: true });
     if (count > 0) changed.push(runId);
   }
