@@ -204,8 +204,18 @@ export class IpcServer {
     if (!replies?.some(Boolean) && this.outbox.size === 0) { this.commitSoon(); return; }
     // Nothing is answered unless it was recorded.
     if (!this.commit()) return;
-    replies?.forEach((reply, i) => { if (reply) peers[i]?.socket.write(reply); });
-    this.sendOutbox();
+    // A reply and what the batch posted to the same process (a grant and the lease it brings) go in one
+    // write: one system call, and the hook has its lease before the call it was granted with goes on.
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    replies?.forEach((reply, i) => {
+      const peer = peers[i];
+      if (!peer) return;
+      const posted = outbox.get(peer.connection) ?? '';
+      outbox.delete(peer.connection);
+      if (reply || posted) peer.socket.write(reply + posted);
+    });
+    this.write(outbox);
   }
 
   /** Reads the call logs in `ms` (unless a read is due sooner). */
@@ -271,6 +281,10 @@ export class IpcServer {
     if (this.outbox.size === 0 || !this.commit()) return;
     const outbox = this.outbox;
     this.outbox = new Map();
+    this.write(outbox);
+  }
+
+  private write(outbox: Map<number, string>): void {
     for (const [connection, lines] of outbox) this.peers.get(connection)?.socket.write(lines);
   }
 

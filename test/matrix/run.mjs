@@ -5,6 +5,7 @@
 // Exit code 1 when the suite fails on any of them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +33,25 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   process.exit(0);
 }
 
+/** What failed in one run, from vitest's JSON report: the file, the test, the first line of why. */
+function failuresIn(reportPath) {
+  if (!fs.existsSync(reportPath)) return ['(vitest wrote no report: it did not finish)'];
+  const report = JSON.parse(fs.readFileSync(reportPath, 'utf8'));
+  const failed = [];
+  for (const file of report.testResults) {
+    const name = path.relative(ROOT, file.name);
+    const tests = file.assertionResults.filter((t) => t.status === 'failed');
+    for (const t of tests) failed.push(`${name} > ${t.fullName}: ${firstLine(t.failureMessages[0])}`);
+    if (tests.length === 0 && file.status === 'failed') failed.push(`${name}: ${firstLine(file.message)}`);
+  }
+  return failed;
+}
+
+function firstLine(text) {
+  return (text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
+}
+
+const REPORTS = fs.mkdtempSync(path.join(os.tmpdir(), 'wflo-matrix-'));
 const results = [];
 for (const line of LINES) {
   const bin = nodeFor(line);
@@ -40,10 +60,18 @@ for (const line of LINES) {
   const started = Date.now();
   // The node on PATH is this one too: fixtures start bare `node` children.
   const env = { ...process.env, PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH ?? ''}` };
-  const run = spawnSync(bin, [VITEST, 'run', '--testTimeout=120000', '--hookTimeout=60000'], { cwd: ROOT, env, stdio: 'inherit' });
-  results.push({ version, ok: run.status === 0, seconds: Math.round((Date.now() - started) / 1000) });
+  const report = path.join(REPORTS, `node-${line}.json`);
+  // The JSON report is read back below, so that the last lines of a long CI log name what failed.
+  const run = spawnSync(bin, [VITEST, 'run', '--testTimeout=120000', '--hookTimeout=60000',
+    '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { cwd: ROOT, env, stdio: 'inherit' });
+  const ok = run.status === 0;
+  results.push({ version, ok, seconds: Math.round((Date.now() - started) / 1000), failures: ok ? [] : failuresIn(report) });
 }
+fs.rmSync(REPORTS, { recursive: true, force: true });
 
 console.log('\nNode matrix:');
-for (const r of results) console.log(`  Node ${r.version}: ${r.ok ? 'passed' : 'FAILED'} in ${r.seconds} s`);
+for (const r of results) {
+  console.log(`  Node ${r.version}: ${r.ok ? 'passed' : 'FAILED'} in ${r.seconds} s`);
+  for (const f of r.failures) console.log(`    ${f}`);
+}
 if (results.some((r) => !r.ok)) process.exitCode = 1;
