@@ -63,6 +63,8 @@ export function buildBaseline(root, commit, tmp) {
   // Since issue 11 the CLI runs from a bundle (dist/app).
   const scripts = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts ?? {};
   if (scripts['build:cli']) execFileSync('npm', ['run', '--silent', 'build:cli'], { cwd: dir });
+  // Since 47bd61f output limits come from a snapshot taken at build time.
+  if (scripts['build:limits']) execFileSync('npm', ['run', '--silent', 'build:limits'], { cwd: dir });
   if (fs.existsSync(path.join(dir, 'src', 'hook', 'token-bound.ts'))) {
     execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), ['src/hook/token-bound.ts', '--bundle', '--platform=node', '--format=cjs',
       '--target=node20', '--log-level=warning', '--outfile=dist/token-bound.cjs'], { cwd: dir });

@@ -43,6 +43,23 @@ describe('the supervised script', () => {
     expect(readDb(db).runs[0]).toMatchObject({ status: 'failed', exit_code: 7, spent_nano: 0 });
   });
 
+  it('run by its bin, wflo starts without NODE_EXTRA_CA_CERTS (node 20 would load it first) and the script gets it back exactly', async () => {
+    const db = path.join(tempDir(), 'wflo.db');
+    const pem = path.join(tempDir(), 'extra ca.pem');
+    fs.writeFileSync(pem, '');
+    const run = async (value: string | undefined) => {
+      const env: Record<string, string | undefined> = { CI: '1', NODE_EXTRA_CA_CERTS: value };
+      // The bin itself, as `wflo` is started from node_modules/.bin: not `node bin/wflo.js`.
+      const result = await execa(BIN, ['run', path.join(FIXTURES, 'ca-env.mjs'), '--db', db], { cwd: ROOT, env, reject: false });
+      expect(result.exitCode).toBe(0);
+      return JSON.parse(String(result.stdout)) as unknown;
+    };
+    expect(await run(pem)).toEqual({ script: pem, carried: null, wfloStartedWith: false });
+    expect(await run('')).toEqual({ script: '', carried: null, wfloStartedWith: false });
+    expect(await run(undefined)).toEqual({ script: null, carried: null, wfloStartedWith: false });
+    expect(readDb(db).runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+  });
+
   it('meters calls made from worker threads', async () => {
     provider = await startFakeProvider({ usage: { inputTokens: 100, outputTokens: 10 } });
     const db = path.join(tempDir(), 'wflo.db');

@@ -1,5 +1,8 @@
-import type { CircuitOptions, LoopThresholds, RetryOptions } from '../guards/index.js';
-import { DEFAULT_CIRCUIT, DEFAULT_LOOP_THRESHOLDS, DEFAULT_RETRY } from '../guards/index.js';
+// From their modules, not the guards' index: `wflo run` reads these before it starts the script,
+// and the index brings the fingerprints, and node:crypto with them.
+import { DEFAULT_CIRCUIT, type CircuitOptions } from '../guards/circuit-breaker.js';
+import { DEFAULT_LOOP_THRESHOLDS, type LoopThresholds } from '../guards/loop-detector.js';
+import { DEFAULT_RETRY, type RetryOptions } from '../guards/retry-policy.js';
 import type { Nano } from '../ledger/money.js';
 
 /** What to do about a loop once it goes on after its warning. */

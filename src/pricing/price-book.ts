@@ -49,7 +49,8 @@ export class PriceBook {
 
   /** Overrides that shadow a catalogue price or lower a catalogue output limit, one line each. */
   notices(): OverrideNotice[] {
-    return overrideNotices(this.config, this.limits);
+    // No config prices: nothing to tell, and the limits stay unread until a call needs them.
+    return this.overrides.size === 0 ? [] : overrideNotices(this.config, this.limits);
   }
 
   private lookup(provider: Provider, model: string): ModelRates | undefined {

@@ -4,7 +4,7 @@ import type { FakeProvider } from '../simulator/server.js';
 import { IpcServer } from './ipc-server.js';
 import { scriptEnv } from './script-env.js';
 import { startScript, type ScriptProcess } from './script-process.js';
-import { logDirFor, socketPathFor } from './socket-dir.js';
+import { logDirFor, socketPathFor, sweepStaleFiles } from './socket-dir.js';
 
 /** What a run starts before its store is opened: the socket, the simulator when asked for, the held script. */
 export interface Launch {
@@ -42,6 +42,7 @@ export async function launchRun(o: ResolvedRunOptions, runId: string, env: NodeJ
         budgeted: o.budgetNano !== null || o.guards.agents.size > 0, retry: o.guards.retry, guards: o.guards.enabled,
       }),
     });
+    sweepStaleFiles(ipc.socketPath, ipc.logDir);
     const started = simulator;
     return {
       runId, ipc, script, simulator,

@@ -1,6 +1,8 @@
-import crypto from 'node:crypto';
-
-/** Short, unique enough for one machine's history, easy to type: `run-3f9c2a7b`. */
+/**
+ * Short, unique enough for one machine's history, easy to type: `run-3f9c2a7b`. Math.random, not
+ * node:crypto: an id needs to be unique, not secret, and loading crypto would come before the
+ * script starts.
+ */
 export function newRunId(): string {
-  return `run-${crypto.randomBytes(4).toString('hex')}`;
+  return `run-${Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0')}`;
 }

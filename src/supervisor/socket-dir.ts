@@ -52,27 +52,33 @@ const SHM = '/dev/shm';
 
 /**
  * Where this run's call logs go: the user's own 0700 directory on tmpfs (/dev/shm) when there is
- * one, after sweeping the logs of dead wflo processes; undefined (beside the socket) otherwise.
+ * one; undefined (beside the socket) otherwise.
  */
 export function logDirFor(): string | undefined {
   try {
     if (!fs.statSync(SHM).isDirectory()) return undefined;
-    const dir = socketDir(SHM);
-    sweepStale(dir);
-    return dir;
+    return socketDir(SHM);
   } catch {
     return undefined;
   }
 }
 
 /**
- * Where this run's supervisor listens, in the user's socket directory, after sweeping the
- * sockets of dead wflo processes. Unix socket paths are cut at 107 bytes: under a long TMPDIR, /tmp.
+ * Where this run's supervisor listens, in the user's socket directory. Unix socket paths are cut
+ * at 107 bytes: under a long TMPDIR, /tmp.
  */
 export function socketPathFor(runId: string): string {
   const name = `wflo-${process.pid}-${runId}.sock`;
   const base = Buffer.byteLength(path.join(os.tmpdir(), userDirName(), name)) <= 100 ? os.tmpdir() : '/tmp';
-  const dir = socketDir(base);
-  sweepStale(dir);
-  return path.join(dir, name);
+  return path.join(socketDir(base), name);
+}
+
+/**
+ * Sweeps the directories of this run's socket and call logs of what dead wflo processes left.
+ * Housekeeping, done once the script has started: a stat and a kill(pid, 0) per file left.
+ */
+export function sweepStaleFiles(socketPath: string, logDir: string | undefined): void {
+  for (const dir of new Set([path.dirname(socketPath), logDir ?? path.dirname(socketPath)])) {
+    try { sweepStale(dir); } catch { /* unreadable: the next run sweeps */ }
+  }
 }
