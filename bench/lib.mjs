@@ -58,10 +58,14 @@ export function buildBaseline(root, commit, tmp) {
   execFileSync('bash', ['-c', `git -C "${root}" archive ${commit} | tar -x -C "${dir}"`]);
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
   execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir });
-  execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), ['src/hook/preload.ts', '--bundle', '--platform=node', '--format=cjs',
-    '--target=node20', '--log-level=warning', '--outfile=dist/preload.cjs'], { cwd: dir });
-  // Since issue 11 the CLI runs from a bundle (dist/app).
   const scripts = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).scripts ?? {};
+  // Since the hook became two bundles (dist/preload.cjs loads dist/install-hook.cjs): the commit's own build:hook.
+  if (fs.existsSync(path.join(dir, 'src', 'hook', 'install.ts'))) execFileSync('npm', ['run', '--silent', 'build:hook'], { cwd: dir });
+  else {
+    execFileSync(path.join(root, 'node_modules', '.bin', 'esbuild'), ['src/hook/preload.ts', '--bundle', '--platform=node', '--format=cjs',
+      '--target=node20', '--log-level=warning', '--outfile=dist/preload.cjs'], { cwd: dir });
+  }
+  // Since issue 11 the CLI runs from a bundle (dist/app).
   if (scripts['build:cli']) execFileSync('npm', ['run', '--silent', 'build:cli'], { cwd: dir });
   // Since 47bd61f output limits come from a snapshot taken at build time.
   if (scripts['build:limits']) execFileSync('npm', ['run', '--silent', 'build:limits'], { cwd: dir });

@@ -41,4 +41,4 @@ for (const kb of [2, 100, 1000]) {
   console.log(`${kb} KB request: bound ${n} tokens in ${median(times).toFixed(2)} ms (byte bound ${Buffer.byteLength(JSON.stringify(body(0)))})`);
 }
 
-for (const file of ['preload.cjs', 'token-bound.cjs']) console.log(`dist/${file}: ${(statSync(`${dist}${file}`).size / 1024).toFixed(0)} KB`);
+for (const file of ['preload.cjs', 'install-hook.cjs', 'token-bound.cjs']) console.log(`dist/${file}: ${(statSync(`${dist}${file}`).size / 1024).toFixed(0)} KB`);

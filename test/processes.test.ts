@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../src/simulator/server.js';
@@ -114,6 +115,34 @@ describe('the supervised script', () => {
     expect(readDb(db).calls).toMatchObject([{ status: 'ok', cost_nano: 21_000 }]);
     const status = await wflo(['status', '--db', db, '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject([{ status: 'interrupted', spentUsd: 0.000021 }]);
+  });
+
+  it('the hook says hello from the script and its worker thread, not from the thread Node 20 runs tsx\'s loader in', async () => {
+    const dir = tempDir();
+    const socketPath = path.join(dir, 'supervisor.sock');
+    const hellos: Array<{ type: string; thread: number }> = [];
+    const server = net.createServer((socket) => {
+      let buffered = '';
+      socket.on('data', (chunk) => {
+        buffered += chunk.toString();
+        for (let i = buffered.indexOf('\n'); i !== -1; i = buffered.indexOf('\n')) {
+          const message = JSON.parse(buffered.slice(0, i)) as { type: string; thread: number };
+          buffered = buffered.slice(i + 1);
+          if (message.type === 'hello') hellos.push(message);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    try {
+      const tsx = pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+      const result = await execa(process.execPath, ['--require', path.join(ROOT, 'dist', 'preload.cjs'), '--import', tsx, path.join(FIXTURES, 'worker-hello.ts')],
+        { env: { WFLO_SOCKET: socketPath, WFLO_LOG_DIR: dir }, reject: false });
+      expect(result.exitCode).toBe(0);
+      const worker = Number(/worker (\d+)/.exec(String(result.stdout))?.[1]);
+      expect(hellos.map((h) => h.thread).sort((a, b) => a - b)).toEqual([0, worker]);
+    } finally {
+      server.close();
+    }
   });
 
   it('a process that cannot reach the supervisor makes no LLM call', async () => {

@@ -1,70 +1,13 @@
 /**
  * The preload: loaded with `--require` into every Node process and worker thread of a run
- * (NODE_OPTIONS). The only module with import-time effects; it imports nothing heavy.
+ * (NODE_OPTIONS). It installs the hook (install.ts, bundled beside it as dist/install-hook.cjs)
+ * in every thread but one: the thread in which Node 20 runs module.register() hooks (tsx's,
+ * wflo's own resolver). Node 20 runs preloads there too, and loading the hook there (~10 ms of
+ * modules and a connection) would hold up every import of the script; loaders make no LLM calls.
+ * Node 22 and later run no preload there. User workers always have a parentPort; that thread has none.
  */
-import { isMainThread } from 'node:worker_threads';
-import { callLogBase, ENV } from '../protocol/messages.js';
-import { CarriedEnv } from './carried-env.js';
-import { keepHookInChildren } from './child-env.js';
-import { SupervisorConnection } from './connection.js';
-import { waitForGo } from './start-hold.js';
-import { meterFetch } from './fetch-interceptor.js';
-import { guardNodeHttp } from './http-guard.js';
-import { notifyOnce } from './notices.js';
-import { resolveWfloForScripts } from './resolve-wflo.js';
-import { retrySettings } from './retry-settings.js';
-import { watchSpawn } from './spawn-watch.js';
-import { keepHookInWorkers } from './worker-env.js';
+import { isMainThread, parentPort } from 'node:worker_threads';
 
-const INSTALLED = Symbol.for('wflo.hook');
-const KILL_AFTER_MS = 3000;
+interface Hook { installHook(preloadFile: string): void }
 
-/** The supervisor died (wflo was killed): the script goes with it. */
-function followSupervisor(): void {
-  process.kill(process.pid, 'SIGTERM');
-  setTimeout(() => process.kill(process.pid, 'SIGKILL'), KILL_AFTER_MS).unref();
-}
-
-/**
- * A script (or a polyfill) that assigns its own globalThis.fetch gets it metered too: the
- * assignment is wrapped, so no LLM call goes around the meter that way.
- */
-function keepFetchMetered(metered: typeof fetch, meter: (original: typeof fetch) => typeof fetch): void {
-  let current = metered;
-  Object.defineProperty(globalThis, 'fetch', {
-    configurable: true,
-    enumerable: true,
-    get: () => current,
-    set: (value: unknown) => {
-      if (typeof value !== 'function') return;
-      const original = value as typeof fetch;
-      current = meter((input, init) => original(input, init));
-    },
-  });
-}
-
-function install(): void {
-  const socketPath = process.env[ENV.socket];
-  const holder = globalThis as Record<symbol, unknown>;
-  if (!socketPath || holder[INSTALLED]) return;
-  // Told to end before the script's first line: wflo could not record the run.
-  if (isMainThread && !waitForGo(process.env)) process.exit(1);
-  const connection = new SupervisorConnection(socketPath, callLogBase(socketPath, process.env[ENV.logDir]), isMainThread ? followSupervisor : () => {});
-  holder[INSTALLED] = { connection };
-  const budgeted = process.env[ENV.budgeted] === '1';
-  const meter = (original: typeof fetch): typeof fetch => meterFetch(original, connection, process.env[ENV.journal] !== '0', budgeted,
-    retrySettings(process.env[ENV.retry]), process.env[ENV.guards] !== '0');
-  keepFetchMetered(meter(globalThis.fetch.bind(globalThis)), meter);
-  // Every thread: a worker can spawn children and start workers too. This file is dist/preload.cjs.
-  const carried = new CarriedEnv(process.env, __filename);
-  const notify = notifyOnce(connection);
-  keepHookInChildren(carried, (file, args) => watchSpawn(file, args, notify, budgeted));
-  keepHookInWorkers(carried);
-  guardNodeHttp(notify, budgeted);
-  if (isMainThread) {
-    // This file is bundled as dist/preload.cjs: __dirname is dist/.
-    resolveWfloForScripts(__dirname, process.argv[1]);
-  }
-}
-
-install();
+if (isMainThread || parentPort !== null) (require('./install-hook.cjs') as Hook).installHook(__filename);

@@ -236,10 +236,10 @@ describe('encodings and the lazy bundle', () => {
     expect(bound!('chat.completions', { model: 'claude-sonnet-4', messages })).toBeNull();
   });
 
-  it('the preload bundle stays free of the tokenizer', () => {
-    const preload = path.join(import.meta.dirname, '../../dist/preload.cjs');
-    expect(existsSync(preload)).toBe(true);
-    const text = readFileSync(preload, 'utf8');
+  it('the hook bundle stays free of the tokenizer', () => {
+    const hook = path.join(import.meta.dirname, '../../dist/install-hook.cjs');
+    expect(existsSync(hook)).toBe(true);
+    const text = readFileSync(hook, 'utf8');
     expect(text).not.toMatch(/gpt-tokenizer|bpeRanks/);
     expect(text.length).toBeLessThan(200_000);
   });
